@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# deps.sh - checks for what the build and the tests need; installs the
+# missing Debian packages when run as root, else says what to install.
+# The list here and the one in .ci/run are the same.
+set -euo pipefail
+need=()
+have_cmd() { command -v "$1" >/dev/null 2>&1; }
+have_cmd cc || need+=(build-essential)
+have_cmd clang || need+=(clang)
+have_cmd wasm-ld || need+=(lld)
+have_cmd wast2json || need+=(wabt)
+[ -e /usr/include/wasm32-wasi/stdio.h ] || need+=(wasi-libc)
+ls /usr/lib/llvm-14/lib/clang/14*/lib/wasi/libclang_rt.builtins-wasm32.a >/dev/null 2>&1 || need+=(libclang-rt-14-dev-wasm32)
+[ -e /usr/include/jansson.h ] || need+=(libjansson-dev)
+if [ ${#need[@]} -eq 0 ]; then exit 0; fi
+if [ "$(id -u)" = 0 ]; then
+    echo "deps: installing ${need[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq "${need[@]}" >/dev/null
+else
+    echo "deps: missing Debian packages: ${need[*]} (run as root, or: sudo apt-get install ${need[*]})" >&2
+    exit 1
+fi
