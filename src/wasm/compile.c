@@ -64,6 +64,8 @@ typedef struct compiler {
     uint32_t wasm_pos;      /* offset of the instruction being compiled */
     uint32_t icount, loops, straight;
     bool failed;
+    uint32_t label_at;      /* the latest position a branch can land on */
+    uint32_t copy_at;       /* the last instruction, when it is a COPY */
     /* The last instruction, when it wrote the top of the stack. */
     bool last_valid;
     int last_iop;
@@ -99,6 +101,7 @@ static bool grow(compiler *c, void **p, uint32_t *cap, uint32_t need, size_t ele
 static uint32_t emit_op(compiler *c, int iop, uint32_t words)
 {
     c->last_valid = false;
+    c->copy_at = UINT32_MAX;
     if (!grow(c, (void **)&c->code, &c->capcode, c->ncode + words + 1, sizeof(uint32_t)))
         return 0;
     uint32_t start = c->ncode;
@@ -117,6 +120,33 @@ static void mark_trap(compiler *c, uint32_t start)
 {
     if (!grow(c, (void **)&c->pcmap, &c->cappcmap, c->npcmap + 1, sizeof(wasm_pcmap))) return;
     c->pcmap[c->npcmap++] = (wasm_pcmap){start, c->wasm_pos};
+}
+
+/* A branch may land here: nothing emitted before may be fused with what
+   comes after. */
+static uint32_t here_label(compiler *c)
+{
+    c->label_at = c->ncode;
+    c->last_valid = false;
+    return c->ncode;
+}
+
+/* COPY d a; two in a row (no label between) become one COPY2. */
+static void emit_copy(compiler *c, uint32_t dst, uint32_t src)
+{
+    if (c->copy_at != UINT32_MAX && c->copy_at + 3 == c->ncode && c->copy_at >= c->label_at) {
+        uint32_t at = c->copy_at;
+        if (!grow(c, (void **)&c->code, &c->capcode, c->ncode + 2, sizeof(uint32_t))) return;
+        c->code[at] = (uint32_t)c->dispatch[IOP_COPY2];
+        emit(c, dst);
+        emit(c, src);
+        c->copy_at = UINT32_MAX;
+        return;
+    }
+    uint32_t at = emit_op(c, IOP_COPY, 2);
+    emit(c, dst);
+    emit(c, src);
+    c->copy_at = at;
 }
 
 /* ---- The compile-time stack -------------------------------------------- */
@@ -147,9 +177,7 @@ static void materialize(compiler *c, uint32_t pos)
 {
     centry *e = &c->stack[pos];
     if (e->kind == E_LOCAL) {
-        emit_op(c, IOP_COPY, 2);
-        emit(c, canon(c, pos));
-        emit(c, e->local);
+        emit_copy(c, canon(c, pos), e->local);
     } else if (e->kind == E_CONST) {
         emit_op(c, IOP_CONST, 3);
         emit(c, canon(c, pos));
@@ -185,10 +213,7 @@ static void move_entry(compiler *c, uint32_t pos, uint32_t dst)
         return;
     }
     uint32_t src = e->kind == E_LOCAL ? e->local : canon(c, pos);
-    if (src == dst) return;
-    emit_op(c, IOP_COPY, 2);
-    emit(c, dst);
-    emit(c, src);
+    if (src != dst) emit_copy(c, dst, src);
 }
 
 /* Marks the instruction just emitted as the producer of the stack top. */
@@ -218,13 +243,18 @@ static uint32_t label_arity(const cframe *f)
     return f->kind == F_LOOP ? f->nparams : f->nresults;
 }
 
+/* Back-edges jump past the LOOP instruction into the body; the branch
+   itself charges the fuel word LOOP leaves just before the target, so an
+   iteration costs no extra dispatch. */
+static uint32_t loop_body(const cframe *f) { return f->loop_pos + 2; }
+
 /* Emits the offset word of a branch to frame f. */
 static void emit_target(compiler *c, cframe *f)
 {
     if (c->failed) return;
     uint32_t at = c->ncode;
     if (f->kind == F_LOOP) {
-        emit(c, (uint32_t)((int32_t)f->loop_pos - (int32_t)at));
+        emit(c, (uint32_t)((int32_t)loop_body(f) - (int32_t)at));
     } else {
         emit(c, f->fixups);
         f->fixups = at;
@@ -233,6 +263,7 @@ static void emit_target(compiler *c, cframe *f)
 
 static void patch_chain(compiler *c, uint32_t chain, uint32_t target)
 {
+    if (chain && target == c->ncode) here_label(c);
     while (chain && !c->failed) {
         uint32_t next = c->code[chain];
         c->code[chain] = (uint32_t)((int32_t)target - (int32_t)chain);
@@ -364,7 +395,7 @@ static void compile_br_if(compiler *c, uint32_t depth)
         uint32_t at = emit_cond(c, &k, true);
         if (c->failed) return;
         if (f->kind == F_LOOP) {
-            c->code[at] = (uint32_t)((int32_t)f->loop_pos - (int32_t)at);
+            c->code[at] = (uint32_t)((int32_t)loop_body(f) - (int32_t)at);
         } else {
             c->code[at] = f->fixups;
             f->fixups = at;
@@ -374,7 +405,7 @@ static void compile_br_if(compiler *c, uint32_t depth)
     uint32_t skip = emit_cond(c, &k, false);
     emit_branch(c, depth);
     c->last_valid = false;
-    if (!c->failed) c->code[skip] = (uint32_t)((int32_t)c->ncode - (int32_t)skip);
+    if (!c->failed) c->code[skip] = (uint32_t)((int32_t)here_label(c) - (int32_t)skip);
 }
 
 static void compile_br_table(compiler *c, wasm_reader *r, const wasm_instr *in)
@@ -415,7 +446,7 @@ static void compile_br_table(compiler *c, wasm_reader *r, const wasm_instr *in)
         wasm_read_u32(&lr, &d);
         if (!c->stubs[d]) continue;
         if (c->stubs[d] == 1) {
-            c->stubs[d] = c->ncode;
+            c->stubs[d] = here_label(c);
             emit_branch(c, d);
         }
         if (!c->failed)
@@ -615,9 +646,51 @@ static plain_op plain(uint16_t op)
     }
 }
 
+/* A load whose address was just computed by i32.add (of two values or of
+   a constant) takes over the add: the _A and _K forms follow the plain
+   one in iops.h. */
+static void compile_load(compiler *c, int iop, const wasm_instr *in)
+{
+    uint32_t top = c->h - 1, start;
+    int form = 0;
+    if (c->last_valid && c->stack[top].kind == E_SLOT && c->code[c->last_dst] == canon(c, top))
+        form = c->last_iop == IOP_I32_ADD ? 1 : c->last_iop == IOP_I32_ADD_I ? 2 : 0;
+    if (form) {
+        uint32_t a = c->code[c->last_start + 2], b = c->code[c->last_start + 3];
+        c->ncode = c->last_start;
+        start = emit_result(c, iop + form, 1, 4);
+        emit(c, a);
+        emit(c, b);
+    } else {
+        uint32_t addr = operand(c, top);
+        start = emit_result(c, iop, 1, 3);
+        emit(c, addr);
+    }
+    emit(c, in->b);
+    mark_trap(c, start);
+    push_slot(c);
+    produced(c, iop + form, start);
+}
+
+/* A store of a constant uses the _I form when the constant fits. */
+static void compile_store(compiler *c, int iop, const wasm_instr *in)
+{
+    const centry *v = &c->stack[c->h - 1];
+    bool wide = in->op == OP_I64_STORE || in->op == OP_F64_STORE;
+    bool imm = v->kind == E_CONST && (!wide || (int64_t)v->value == (int64_t)(int32_t)v->value);
+    uint32_t k = (uint32_t)v->value;
+    uint32_t addr = operand(c, c->h - 2);
+    uint32_t val = imm ? k : operand(c, c->h - 1);
+    pop_n(c, 2);
+    uint32_t start = emit_op(c, imm ? iop + 1 : iop, 3);
+    emit(c, addr);
+    emit(c, val);
+    emit(c, in->b);
+    mark_trap(c, start);
+}
+
 static void compile_plain(compiler *c, plain_op p, const wasm_instr *in)
 {
-    uint32_t start;
     switch (p.form) {
     case P_INT_BIN: compile_int_binop(c, p.iop, false); return;
     case P_INT64_BIN: compile_int_binop(c, p.iop, true); return;
@@ -626,26 +699,8 @@ static void compile_plain(compiler *c, plain_op p, const wasm_instr *in)
     case P_UN: compile_unop(c, p.iop, false); return;
     case P_TRUNC: compile_unop(c, p.iop, true); return;
     case P_NOP: return;
-    case P_LOAD: {
-        uint32_t addr = operand(c, c->h - 1);
-        start = emit_result(c, p.iop, 1, 3);
-        emit(c, addr);
-        emit(c, in->b);
-        mark_trap(c, start);
-        push_slot(c);
-        produced(c, p.iop, start);
-        return;
-    }
-    case P_STORE: {
-        uint32_t addr = operand(c, c->h - 2), val = operand(c, c->h - 1);
-        pop_n(c, 2);
-        start = emit_op(c, p.iop, 3);
-        emit(c, addr);
-        emit(c, val);
-        emit(c, in->b);
-        mark_trap(c, start);
-        return;
-    }
+    case P_LOAD: compile_load(c, p.iop, in); return;
+    case P_STORE: compile_store(c, p.iop, in); return;
     }
 }
 
@@ -827,6 +882,8 @@ static wasm_status compile_func(compiler *c, uint32_t code_index, wasm_compiled 
     c->nresults = t->nresults;
     c->ncode = c->h = c->maxh = c->nframes = c->npcmap = c->icount = c->loops = c->straight = 0;
     c->failed = c->last_valid = false;
+    c->label_at = 0;
+    c->copy_at = UINT32_MAX;
     c->wasm_pos = body->body_pos;
     if (c->nlocals > WASM_MAX_FRAME_SLOTS) {
         fail(c, WASM_LIMIT, "too many locals for the engine's frame limit");

@@ -149,9 +149,9 @@ static bool push_frame(decoder *d, size_t depth, uint8_t kind)
 
 /* Reads instructions up to the `end` that closes the expression, checking
    that blocks nest properly.  Iterative, so nesting depth costs heap, not
-   C stack.  `in_code`: the expression is a function body, where
-   memory.init and data.drop need the data count section (5.5.13). */
-static bool read_expr(decoder *d, wasm_expr *out, bool in_code)
+   C stack.  (The data count rule for memory.init and data.drop is checked
+   by the validator, after the segment index.) */
+static bool read_expr(decoder *d, wasm_expr *out)
 {
     wasm_reader *r = &d->r;
     size_t start = r->pos, depth = 0;
@@ -183,13 +183,6 @@ static bool read_expr(decoder *d, wasm_expr *out, bool in_code)
                 return true;
             }
             depth--;
-            break;
-        case OP_MEMORY_INIT:
-        case OP_DATA_DROP:
-            if (in_code && !d->m->has_data_count) {
-                r->pos = in.pos;
-                return wasm_reader_fail(r, "data count section required");
-            }
             break;
         default:
             break;
@@ -389,7 +382,7 @@ static bool decode_globals(decoder *d)
         return false;
     for (uint32_t i = 0; i < n; i++) {
         wasm_global_def *g = &m->globals[m->nglobal_imports + i];
-        if (!read_globaltype(d, &g->type) || !read_expr(d, &g->init, false))
+        if (!read_globaltype(d, &g->type) || !read_expr(d, &g->init))
             return false;
     }
     return true;
@@ -437,7 +430,7 @@ static bool decode_elem_items(decoder *d, wasm_elem_seg *e)
         if (!e->items)
             return out_of_memory(d);
         for (uint32_t i = 0; i < e->count; i++)
-            if (!read_expr(d, &e->items[i], false))
+            if (!read_expr(d, &e->items[i]))
                 return false;
     } else {
         e->funcs = alloc_array(e->count, sizeof *e->funcs);
@@ -471,7 +464,7 @@ static bool decode_elem(decoder *d, wasm_elem_seg *e)
     e->table = 0;
     if (active && (flags & 2) && !wasm_read_u32(&d->r, &e->table))
         return false;
-    if (active && !read_expr(d, &e->offset, false))
+    if (active && !read_expr(d, &e->offset))
         return false;
     if (flags & 3) {
         if (e->exprs) {
@@ -553,7 +546,7 @@ static bool decode_code_entry(decoder *d, wasm_code *c)
     if (!decode_locals(d, c))
         return false;
     c->body_pos = (uint32_t)r->pos;
-    if (!read_expr(d, NULL, true))
+    if (!read_expr(d, NULL))
         return false;
     if (r->pos != r->end)
         return wasm_reader_fail(r, "section size mismatch");
@@ -594,7 +587,7 @@ static bool decode_data(decoder *d, wasm_data_seg *s)
     s->memory = 0;
     if (flags == 2 && !wasm_read_u32(r, &s->memory))
         return false;
-    if (flags != 1 && !read_expr(d, &s->offset, false))
+    if (flags != 1 && !read_expr(d, &s->offset))
         return false;
     if (!wasm_read_u32(r, &len))
         return false;

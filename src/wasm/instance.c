@@ -183,7 +183,7 @@ static wasm_status init_segments(wasm_instance *inst, wasm_error *err)
             uint64_t off = (uint32_t)eval_const(inst, seg->offset);
             if (off + e->count > t->size)
                 return trap_at(err, WASM_TRAP_TABLE_OOB, "element segment", i);
-            memcpy(t->elems + off, e->refs, (size_t)e->count * sizeof(wasm_val));
+            if (e->count) memcpy(t->elems + off, e->refs, (size_t)e->count * sizeof(wasm_val));
         }
         if (seg->mode != SEG_PASSIVE) e->count = 0;
     }

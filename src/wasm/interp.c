@@ -51,6 +51,16 @@
         mem = memobj ? memobj->base : NULL;                                    \
         memsize = memobj ? memobj->size : 0;                                   \
     } while (0)
+/* Takes the branch whose offset is in word k.  A backward branch is a
+   loop's back-edge: it charges the loop's fuel, kept in the word before
+   the target. */
+#define JUMP(k)                                                                \
+    do {                                                                       \
+        int32_t off_ = (int32_t)ip[k];                                         \
+        ip += (k) + off_;                                                      \
+        if (off_ < 0) CHARGE(ip[-1]);                                          \
+        NEXT();                                                                \
+    } while (0)
 /* Effective address of an access of `size` bytes; traps when outside. */
 #define EA(slot, offset, size)                                                 \
     uint64_t ea = (uint64_t)(uint32_t)fp[slot] + (offset);                     \
@@ -115,16 +125,20 @@ static wasm_status interp(wasm_store *s, wasm_func *func, wasm_val *fp, wasm_err
 #define TABLE_ROW(name, ...) [IOP_##name] = &&L_##name - &&L_ENTER,
 #define TABLE_ROW2(name, e) TABLE_ROW(name) TABLE_ROW(name##_I)
 #define TABLE_ROW4(name, e) TABLE_ROW2(name, e) TABLE_ROW(BR_##name) TABLE_ROW(BR_##name##_I)
+#define TABLE_LD(name, ...) TABLE_ROW(name) TABLE_ROW(name##_A) TABLE_ROW(name##_K)
+#define TABLE_ST(name, ...) TABLE_ROW(name) TABLE_ROW(name##_I)
 #else
 #define TABLE_ROW(name, ...) [IOP_##name] = IOP_##name,
 #define TABLE_ROW2(name, e) TABLE_ROW(name) TABLE_ROW(name##_I)
 #define TABLE_ROW4(name, e) TABLE_ROW2(name, e) TABLE_ROW(BR_##name) TABLE_ROW(BR_##name##_I)
+#define TABLE_LD(name, ...) TABLE_ROW(name) TABLE_ROW(name##_A) TABLE_ROW(name##_K)
+#define TABLE_ST(name, ...) TABLE_ROW(name) TABLE_ROW(name##_I)
 #endif
     static const int32_t dispatch_table[IOP_COUNT] = {
         CTRL_OPS(TABLE_ROW) NUM_I32_BIN(TABLE_ROW2) NUM_I32_CMP(TABLE_ROW4)
         NUM_I64_BIN(TABLE_ROW2) NUM_I64_CMP(TABLE_ROW4) NUM_F32_BIN(TABLE_ROW)
         NUM_F64_BIN(TABLE_ROW) NUM_UNARY(TABLE_ROW) NUM_TRUNC(TABLE_ROW)
-        NUM_DIV(TABLE_ROW) MEM_LOADS(TABLE_ROW) MEM_STORES(TABLE_ROW)};
+        NUM_DIV(TABLE_ROW) MEM_LOADS(TABLE_LD) MEM_STORES(TABLE_ST)};
     if (table_out) {
         *table_out = dispatch_table;
         return WASM_OK;
@@ -172,24 +186,22 @@ dispatch:
         NEXT();
     }
     OP(BR) {
-        ip += 1 + (int32_t)ip[1];
-        NEXT();
+        JUMP(1);
     }
     OP(BR_IF) {
-        if ((uint32_t)S(1)) ip += 2 + (int32_t)ip[2];
-        else ip += 3;
+        if ((uint32_t)S(1)) JUMP(2);
+        ip += 3;
         NEXT();
     }
     OP(BR_UNLESS) {
-        if (!(uint32_t)S(1)) ip += 2 + (int32_t)ip[2];
-        else ip += 3;
+        if (!(uint32_t)S(1)) JUMP(2);
+        ip += 3;
         NEXT();
     }
     OP(BR_TABLE) {
         uint32_t i = (uint32_t)S(1), n = ip[2];
         if (i > n) i = n;
-        ip += 3 + i + (int32_t)ip[3 + i];
-        NEXT();
+        JUMP(3 + i);
     }
     OP(RETURN) {
         wasm_frame *f = &s->frames[--s->nframes];
@@ -205,6 +217,12 @@ dispatch:
     OP(COPY) {
         S(1) = S(2);
         ip += 3;
+        NEXT();
+    }
+    OP(COPY2) {
+        S(1) = S(2);
+        S(3) = S(4);
+        ip += 5;
         NEXT();
     }
     OP(CONST) {
@@ -251,24 +269,32 @@ dispatch:
     }
 
     /* ---- memory ---- */
-#define H_LOAD(name, T, conv)                                                  \
-    OP(name) {                                                                 \
-        EA(ip[2], ip[3], sizeof(T));                                           \
+#define LOAD_AT(ea_expr, T, conv, len)                                         \
+    {                                                                          \
+        uint64_t ea = (ea_expr);                                               \
+        if (ea + sizeof(T) > memsize) TRAP(WASM_TRAP_MEMORY_OOB);              \
         T v;                                                                   \
         memcpy(&v, mem + ea, sizeof(T));                                       \
         S(1) = (uint64_t)(conv);                                               \
-        ip += 4;                                                               \
+        ip += len;                                                             \
         NEXT();                                                                \
     }
+#define H_LOAD(name, T, conv)                                                  \
+    OP(name) LOAD_AT((uint64_t)(uint32_t)S(2) + ip[3], T, conv, 4)             \
+    OP(name##_A) LOAD_AT((uint64_t)(uint32_t)(S(2) + S(3)) + ip[4], T, conv, 5)  \
+    OP(name##_K) LOAD_AT((uint64_t)(uint32_t)(S(2) + ip[3]) + ip[4], T, conv, 5)
     MEM_LOADS(H_LOAD)
-#define H_STORE(name, T)                                                       \
-    OP(name) {                                                                 \
+#define STORE_AT(value, T)                                                     \
+    {                                                                          \
         EA(ip[1], ip[3], sizeof(T));                                           \
-        T v = (T)S(2);                                                         \
+        T v = (T)(value);                                                      \
         memcpy(mem + ea, &v, sizeof(T));                                       \
         ip += 4;                                                               \
         NEXT();                                                                \
     }
+#define H_STORE(name, T)                                                       \
+    OP(name) STORE_AT(S(2), T)                                                 \
+    OP(name##_I) STORE_AT((uint64_t)(int64_t)(int32_t)ip[2], T)
     MEM_STORES(H_STORE)
     OP(MEMORY_SIZE) {
         S(1) = memobj->pages;
@@ -388,14 +414,14 @@ dispatch:
 #define H_CMPBR(name, expr, T, BT)                                             \
     OP(BR_##name) {                                                            \
         T a = (T)S(1), b = (T)S(2);                                            \
-        if (expr) ip += 3 + (int32_t)ip[3];                                    \
-        else ip += 4;                                                          \
+        if (expr) JUMP(3);                                                     \
+        ip += 4;                                                               \
         NEXT();                                                                \
     }                                                                          \
     OP(BR_##name##_I) {                                                        \
         T a = (T)S(1), b = (T)(BT)ip[2];                                       \
-        if (expr) ip += 3 + (int32_t)ip[3];                                    \
-        else ip += 4;                                                          \
+        if (expr) JUMP(3);                                                     \
+        ip += 4;                                                               \
         NEXT();                                                                \
     }
 #define H_I32_BIN(name, expr) H_BIN(name, expr, uint32_t, uint32_t)

@@ -172,8 +172,14 @@
     X(I32_DIV_S) X(I32_DIV_U) X(I32_REM_S) X(I32_REM_U)                        \
     X(I64_DIV_S) X(I64_DIV_U) X(I64_REM_S) X(I64_REM_U)
 
-/* Loads [op d a k] and stores [op a b k]: a is the address slot, k the
-   static offset.  X(NAME, C type in memory, cell from loaded value v). */
+/* Loads come in three address forms, the effective address being the
+   32-bit address plus the static offset o, as 64-bit numbers:
+     [op d a o]     address in slot a
+     [op_A d a b o] address (a + b) mod 2^32: a fused i32.add
+     [op_K d a k o] address (a + k) mod 2^32: a fused i32.add of a constant
+   Stores: [op a b o] stores slot b, [op_I a k o] the immediate k
+   (sign-extended for 8-byte stores).
+   X(NAME, C type in memory, cell from loaded value v). */
 #define MEM_LOADS(X)                                                           \
     X(I32_LOAD, uint32_t, v)                                                   \
     X(I64_LOAD, uint64_t, v)                                                   \
@@ -213,6 +219,7 @@
     X(RETURN, 1)       /* results are already in slots 0.. */                 \
     X(UNREACHABLE, 1)                                                         \
     X(COPY, 3)         /* [op d a] */                                         \
+    X(COPY2, 5)        /* [op d a d2 a2] two copies, in order */              \
     X(CONST, 4)        /* [op d lo hi] */                                     \
     X(SELECT, 5)       /* [op d a b c] d = c ? a : b */                       \
     X(CALL, 3)         /* [op funcidx base] */                                \
@@ -239,17 +246,21 @@
 #define IOP_BIN(name, expr) IOP_##name, IOP_##name##_I,
 #define IOP_CMP(name, expr) IOP_##name, IOP_##name##_I, IOP_BR_##name, IOP_BR_##name##_I,
 #define IOP_ONE(name, ...) IOP_##name,
+#define IOP_LD(name, ...) IOP_##name, IOP_##name##_A, IOP_##name##_K,
+#define IOP_ST(name, ...) IOP_##name, IOP_##name##_I,
 enum {
     CTRL_OPS(IOP_ONE)
     NUM_I32_BIN(IOP_BIN) NUM_I32_CMP(IOP_CMP)
     NUM_I64_BIN(IOP_BIN) NUM_I64_CMP(IOP_CMP)
     NUM_F32_BIN(IOP_ONE) NUM_F64_BIN(IOP_ONE)
     NUM_UNARY(IOP_ONE) NUM_TRUNC(IOP_ONE) NUM_DIV(IOP_ONE)
-    MEM_LOADS(IOP_ONE) MEM_STORES(IOP_ONE)
+    MEM_LOADS(IOP_LD) MEM_STORES(IOP_ST)
     IOP_COUNT
 };
 #undef IOP_BIN
 #undef IOP_CMP
 #undef IOP_ONE
+#undef IOP_LD
+#undef IOP_ST
 
 #endif

@@ -130,9 +130,12 @@ static inline bool wasm_is_valtype(uint8_t t)
            wasm_is_reftype(t);
 }
 
-/* decode.c: fills m from m->bytes; returns WASM_OK or WASM_MALFORMED. */
+/* decode.c: fills m from m->bytes; returns WASM_OK or WASM_MALFORMED
+   (WASM_LIMIT past an implementation limit, WASM_NOMEM).  On failure what
+   it allocated is already freed. */
 wasm_status wasm_decode(struct wasm_module *m, wasm_error *err);
-/* validate.c: every rule of chapter 3; WASM_OK or WASM_INVALID. */
+/* validate.c: every rule of chapter 3; WASM_OK or WASM_INVALID (or
+   WASM_NOMEM). */
 wasm_status wasm_validate(const struct wasm_module *m, wasm_error *err);
 /* Frees what wasm_decode allocated (not bytes, not compiled). */
 void wasm_decode_free(struct wasm_module *m);

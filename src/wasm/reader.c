@@ -123,7 +123,7 @@ bool wasm_read_fixed32(wasm_reader *r, uint32_t *out)
 
 bool wasm_read_fixed64(wasm_reader *r, uint64_t *out)
 {
-    uint32_t lo, hi;
+    uint32_t lo = 0, hi = 0;
     if (r->pos > r->end || r->end - r->pos < 8)
         return wasm_reader_fail(r, "unexpected end");
     wasm_read_fixed32(r, &lo);

@@ -20,9 +20,9 @@ uint64_t wasm_monotonic_ns(void)
 bool wasm_functype_equal(const wasm_functype *a, const wasm_functype *b)
 {
     if (a == b) return true;
-    return a->nparams == b->nparams && a->nresults == b->nresults &&
-           memcmp(a->params, b->params, a->nparams) == 0 &&
-           memcmp(a->results, b->results, a->nresults) == 0;
+    if (a->nparams != b->nparams || a->nresults != b->nresults) return false;
+    return (!a->nparams || memcmp(a->params, b->params, a->nparams) == 0) &&
+           (!a->nresults || memcmp(a->results, b->results, a->nresults) == 0);
 }
 
 void wasm_config_default(wasm_config *cfg)
@@ -111,8 +111,8 @@ wasm_func *wasm_func_new_host(wasm_store *s, const wasm_functype *type, wasm_hos
     wasm_func *f = calloc(1, sizeof *f + n + 1);
     if (!f) return NULL;
     uint8_t *types = (uint8_t *)(f + 1);
-    memcpy(types, type->params, type->nparams);
-    memcpy(types + type->nparams, type->results, type->nresults);
+    if (type->nparams) memcpy(types, type->params, type->nparams);
+    if (type->nresults) memcpy(types + type->nparams, type->results, type->nresults);
     f->owned = (wasm_functype){type->nparams, type->nresults, types, types + type->nparams};
     f->type = &f->owned;
     f->store = s;

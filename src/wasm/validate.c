@@ -126,7 +126,7 @@ static bool pop_any(validator *v, uint8_t *out)
 
 static bool pop_expect(validator *v, uint8_t expect)
 {
-    uint8_t actual;
+    uint8_t actual = T_UNKNOWN;
     if (!pop_any(v, &actual))
         return false;
     if (actual != expect && actual != T_UNKNOWN && expect != T_UNKNOWN)
@@ -282,7 +282,7 @@ static bool check_end(validator *v)
 
 static bool check_br(validator *v, const wasm_instr *in)
 {
-    const ctrl_frame *f;
+    const ctrl_frame *f = NULL;
     const uint8_t *types;
     uint32_t n;
     if (!label_frame(v, in->a, &f))
@@ -302,8 +302,8 @@ static bool check_br(validator *v, const wasm_instr *in)
 static bool check_br_table(validator *v, const wasm_instr *in)
 {
     wasm_reader r = {v->m->bytes, in->labels_pos, v->body_end, "code", v->err};
-    uint32_t label, arity;
-    const ctrl_frame *f;
+    uint32_t label = 0, arity;
+    const ctrl_frame *f = NULL;
     const uint8_t *types;
     if (!pop_expect(v, WASM_I32))
         return false;
@@ -393,7 +393,7 @@ static bool is_num(uint8_t t)
 
 static bool check_parametric(validator *v, const wasm_instr *in)
 {
-    uint8_t t1, t2;
+    uint8_t t1 = T_UNKNOWN, t2 = T_UNKNOWN;
     switch (in->op) {
     case OP_DROP:
         return pop_any(v, &t1);
@@ -443,7 +443,7 @@ static bool check_variable(validator *v, const wasm_instr *in)
 
 static bool check_ref(validator *v, const wasm_instr *in)
 {
-    uint8_t t;
+    uint8_t t = T_UNKNOWN;
     switch (in->op) {
     case OP_REF_NULL:
         return push(v, (uint8_t)in->a);
@@ -492,7 +492,7 @@ static bool pop_i32s(validator *v, int n)
 
 static bool check_table(validator *v, const wasm_instr *in)
 {
-    uint8_t t, t2;
+    uint8_t t = 0, t2 = 0;
     switch (in->op) {
     case OP_TABLE_GET:
         return table_type(v, in->a, &t) && pop_expect(v, WASM_I32) && push(v, t);
@@ -531,12 +531,18 @@ static bool need_memory(validator *v)
 }
 
 /* memory.init and data.drop name a segment by the data count section, so
-   a single pass over the code can check them before the data section. */
+   a single pass over the code can check them before the data section.
+   Without that section the binary is malformed (5.5.16); that is reported
+   after the index check, so a module that names a segment it does not
+   have is invalid first, as the spec tests expect of a text module. */
 static bool need_data(validator *v, uint32_t seg)
 {
-    if (!v->m->has_data_count)
-        return fail(v, "data count section required");
-    return seg < v->m->data_count ? true : fail(v, "unknown data segment");
+    uint32_t n = v->m->has_data_count ? v->m->data_count : v->m->ndatas;
+    if (seg >= n) return fail(v, "unknown data segment");
+    if (v->m->has_data_count) return true;
+    wasm_error_set(v->err, WASM_MALFORMED, "%s %u, byte 0x%x: data count section required",
+                   v->what, v->index, v->pos);
+    return false;
 }
 
 static bool check_memory(validator *v, const wasm_instr *in)

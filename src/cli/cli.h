@@ -1,0 +1,83 @@
+/*
+ * cli.h - the wasmguard command-line tool (internal to src/cli/).
+ *
+ * main.c parses the options and dispatches to a command through a table
+ * (cli_commands); each command is a function in its own file taking the
+ * arguments after the command's options.  Every failure is reported as
+ * one line "wasmguard: <message>" on stderr and maps to an exit code.
+ */
+#ifndef CLI_CLI_H
+#define CLI_CLI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "wasm/wasm.h"
+
+#define CLI_VERSION "0.1.0"
+
+/* Exit codes, documented in --help. */
+enum {
+    CLI_EXIT_OK = 0,
+    CLI_EXIT_USAGE = 1,        /* bad command line */
+    CLI_EXIT_LOAD = 2,         /* module malformed, invalid or unlinkable */
+    CLI_EXIT_TRAP = 3,
+    CLI_EXIT_FUEL = 4,
+    CLI_EXIT_INTERRUPTED = 5,  /* --timeout or an interrupt */
+    CLI_EXIT_OTHER = 6,
+};
+
+/* Options that may come before FILE (or before the command). */
+typedef struct cli_options {
+    bool help, version;
+    bool has_fuel;
+    int64_t fuel;
+    bool has_timeout;
+    uint64_t timeout_ms;
+    bool has_memory_max;
+    uint32_t memory_max;
+} cli_options;
+
+/* A command: `run` gets the arguments after its options. */
+typedef struct cli_command {
+    const char *name;
+    const char *usage;    /* its arguments, for --help */
+    const char *summary;  /* one line, for --help */
+    int (*run)(int argc, char **argv, const cli_options *opts);
+} cli_command;
+
+/* Parses options from argv[*i] on, stopping at the first non-option (or
+   after "--"); returns CLI_EXIT_OK or CLI_EXIT_USAGE (reported). */
+int cli_parse_options(int argc, char **argv, int *i, cli_options *opts);
+
+/* Prints "wasmguard: <message>" on stderr and returns code. */
+int cli_fail(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The exit code of an engine status; `loading` when it came from
+   decoding or instantiating. */
+int cli_exit_code(wasm_status status, bool loading);
+/* Writes name as printable text (other bytes as \xNN) into buf. */
+const char *cli_printable(char *buf, size_t size, const char *name, size_t len);
+
+/* A module instantiated in a store of its own (load.c). */
+typedef struct cli_session {
+    wasm_store *store;
+    wasm_module *module;
+    wasm_instance *inst;
+} cli_session;
+
+/* Reads, decodes and instantiates path with no imports, applying the
+   options (fuel, deadline, memory cap).  Returns an exit code, having
+   reported any failure. */
+int cli_session_open(cli_session *s, const char *path, const cli_options *opts);
+void cli_session_close(cli_session *s);
+
+/* Values (values.c). */
+const char *cli_type_name(uint8_t type);
+bool cli_parse_value(const char *text, uint8_t type, wasm_val *out);
+void cli_print_value(FILE *out, uint8_t type, wasm_val v);
+
+/* Commands. */
+int cli_cmd_invoke(int argc, char **argv, const cli_options *opts);
+
+#endif

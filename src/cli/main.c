@@ -1,0 +1,179 @@
+/*
+ * main.c - wasmguard's entry point: global options, the command table,
+ * --help and --version.  A new command is one row of `commands` and a
+ * function in its own file.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+static int cmd_help(int argc, char **argv, const cli_options *opts);
+
+static const cli_command commands[] = {
+    {"invoke", "[OPTIONS] FILE.wasm FUNC [ARGS...]",
+     "instantiate FILE (it may not import anything), call its exported\n"
+     "      function FUNC with ARGS, print each result on its own line and,\n"
+     "      on stderr, the time the call took",
+     cli_cmd_invoke},
+    {"help", "", "show this help", cmd_help},
+};
+#define NCOMMANDS (sizeof commands / sizeof commands[0])
+
+static void print_help(FILE *out)
+{
+    fprintf(out, "usage: wasmguard COMMAND [OPTIONS] ARGS...\n\n"
+                 "wasmguard runs WebAssembly 2.0 modules in its own sandboxed interpreter.\n\n"
+                 "commands:\n");
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        fprintf(out, "  wasmguard %s%s%s\n      %s\n", commands[i].name,
+                commands[i].usage[0] ? " " : "", commands[i].usage, commands[i].summary);
+    fprintf(out,
+        "\noptions (before FILE):\n"
+        "  --fuel N           stop the guest after N units of fuel (about one per\n"
+        "                     instruction run)\n"
+        "  --timeout MS       stop the guest after MS milliseconds\n"
+        "  --memory-max PAGES cap every memory at PAGES pages of 64 KiB\n"
+        "  -h, --help         show this help\n"
+        "  --version          print the version\n"
+        "\narguments are parsed by the function's parameter types: i32 and i64 as\n"
+        "decimal or 0x hex, f32 and f64 as decimal (also nan, inf), references as\n"
+        "null.  Results print as signed decimal integers, floats with %%g, and\n"
+        "references as null or ref.\n"
+        "\nexit codes:\n"
+        "  0  success\n"
+        "  1  usage error\n"
+        "  2  the module failed to load (malformed, invalid, unlinkable, over a limit)\n"
+        "  3  the guest trapped\n"
+        "  4  fuel exhausted\n"
+        "  5  timeout or interrupted\n"
+        "  6  other error\n"
+        "\nErrors are reported on stderr as one line \"wasmguard: <message>\".\n");
+}
+
+static int cmd_help(int argc, char **argv, const cli_options *opts)
+{
+    (void)argc;
+    (void)argv;
+    (void)opts;
+    print_help(stdout);
+    return CLI_EXIT_OK;
+}
+
+int cli_fail(int code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("wasmguard: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    return code;
+}
+
+int cli_exit_code(wasm_status status, bool loading)
+{
+    switch (status) {
+    case WASM_OK: return CLI_EXIT_OK;
+    case WASM_MALFORMED:
+    case WASM_INVALID:
+    case WASM_UNLINKABLE: return CLI_EXIT_LOAD;
+    case WASM_TRAP: return CLI_EXIT_TRAP;
+    case WASM_FUEL_EXHAUSTED: return CLI_EXIT_FUEL;
+    case WASM_INTERRUPTED: return CLI_EXIT_INTERRUPTED;
+    case WASM_LIMIT: return loading ? CLI_EXIT_LOAD : CLI_EXIT_OTHER;
+    default: return CLI_EXIT_OTHER;
+    }
+}
+
+const char *cli_printable(char *buf, size_t size, const char *name, size_t len)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < len && n + 5 < size; i++) {
+        unsigned char c = (unsigned char)name[i];
+        if (c >= 0x20 && c < 0x7f && c != '\\')
+            buf[n++] = (char)c;
+        else
+            n += (size_t)snprintf(buf + n, size - n, "\\x%02x", c);
+    }
+    buf[n] = 0;
+    return buf;
+}
+
+/* Parses a decimal number in [0, max]. */
+static bool parse_count(const char *s, uint64_t max, uint64_t *out)
+{
+    if (!s || *s < '0' || *s > '9') return false;
+    errno = 0;
+    char *end;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || *end || v > max) return false;
+    *out = v;
+    return true;
+}
+
+/* An option's value: "--opt=V" or "--opt V". */
+static const char *option_value(int argc, char **argv, int *i, const char *arg, size_t len)
+{
+    if (arg[len] == '=') return arg + len + 1;
+    if (*i + 1 < argc) return argv[++*i];
+    return NULL;
+}
+
+int cli_parse_options(int argc, char **argv, int *i, cli_options *o)
+{
+    for (; *i < argc; ++*i) {
+        const char *a = argv[*i];
+        uint64_t v;
+        if (strcmp(a, "--") == 0) { ++*i; break; }
+        if (a[0] != '-' || a[1] == 0) break;  /* FILE, or a negative ARG later */
+        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) { o->help = true; continue; }
+        if (strcmp(a, "--version") == 0) { o->version = true; continue; }
+        if (strncmp(a, "--fuel", 6) == 0 && (a[6] == 0 || a[6] == '=')) {
+            const char *s = option_value(argc, argv, i, a, 6);
+            if (!parse_count(s, INT64_MAX, &v))
+                return cli_fail(CLI_EXIT_USAGE, "--fuel wants a number of units, not '%s'", s ? s : "");
+            o->has_fuel = true;
+            o->fuel = (int64_t)v;
+        } else if (strncmp(a, "--timeout", 9) == 0 && (a[9] == 0 || a[9] == '=')) {
+            const char *s = option_value(argc, argv, i, a, 9);
+            if (!parse_count(s, UINT64_MAX / 1000000u, &v) || v == 0)
+                return cli_fail(CLI_EXIT_USAGE, "--timeout wants milliseconds (1 or more), not '%s'", s ? s : "");
+            o->has_timeout = true;
+            o->timeout_ms = v;
+        } else if (strncmp(a, "--memory-max", 12) == 0 && (a[12] == 0 || a[12] == '=')) {
+            const char *s = option_value(argc, argv, i, a, 12);
+            if (!parse_count(s, 65536, &v))
+                return cli_fail(CLI_EXIT_USAGE, "--memory-max wants pages (0 to 65536), not '%s'", s ? s : "");
+            o->has_memory_max = true;
+            o->memory_max = (uint32_t)v;
+        } else {
+            return cli_fail(CLI_EXIT_USAGE, "unknown option '%s' (see wasmguard --help)", a);
+        }
+    }
+    return CLI_EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+    cli_options opts = {0};
+    int i = 1;
+    int rc = cli_parse_options(argc, argv, &i, &opts);
+    if (rc != CLI_EXIT_OK) return rc;
+    if (opts.help) { print_help(stdout); return CLI_EXIT_OK; }
+    if (opts.version) { printf("wasmguard " CLI_VERSION "\n"); return CLI_EXIT_OK; }
+    if (i >= argc) return cli_fail(CLI_EXIT_USAGE, "no command given (see wasmguard --help)");
+    const char *name = argv[i++];
+    for (size_t c = 0; c < NCOMMANDS; c++) {
+        if (strcmp(name, commands[c].name) != 0) continue;
+        rc = cli_parse_options(argc, argv, &i, &opts);
+        if (rc != CLI_EXIT_OK) return rc;
+        if (opts.help) { print_help(stdout); return CLI_EXIT_OK; }
+        if (opts.version) { printf("wasmguard " CLI_VERSION "\n"); return CLI_EXIT_OK; }
+        return commands[c].run(argc - i, argv + i, &opts);
+    }
+    return cli_fail(CLI_EXIT_USAGE, "unknown command '%s' (see wasmguard --help)", name);
+}

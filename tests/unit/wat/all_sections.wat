@@ -1,0 +1,31 @@
+;; all_sections.wat - a small valid module with every section of the
+;; binary format (custom sections are appended by test_decode.c), used to
+;; cut at every byte length.
+(module
+  (type $v (func))
+  (type $ii (func (param i32) (result i32)))
+  (import "env" "f" (func $imp (type $ii)))
+  (import "env" "g" (global $ig i32))
+  (table $t 2 funcref)
+  (memory $m 1 2)
+  (global $g (mut i32) (i32.const 7))
+  (export "run" (func $run))
+  (export "mem" (memory $m))
+  (export "tab" (table $t))
+  (start $init)
+  (elem (i32.const 0) $run $init)
+  (elem $passive func $run)
+  (data $d "passive data")
+  (data (i32.const 8) "active")
+  (func $init (type $v)
+    (global.set $g (i32.add (global.get $ig) (i32.const 1))))
+  (func $run (type $ii)
+    (local i64 f32 f64)
+    (memory.init $d (i32.const 0) (i32.const 0) (i32.const 4))
+    (data.drop $d)
+    (elem.drop $passive)
+    (if (result i32) (local.get 0)
+      (then (call $imp (local.get 0)))
+      (else
+        (block $b (result i32)
+          (br_table $b $b (global.get $g) (local.get 0)))))))
