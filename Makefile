@@ -11,7 +11,8 @@ SAN_FLAGS := -O1 -fsanitize=address,undefined -fno-sanitize-recover=undefined -f
 LDLIBS  := -lm -lpthread
 
 WASM_SRC := $(sort $(wildcard src/wasm/*.c))
-LIB_SRC  := $(WASM_SRC)
+WASI_SRC := $(sort $(wildcard src/wasi/*.c))
+LIB_SRC  := $(WASM_SRC) $(WASI_SRC)
 CLI_SRC  := $(sort $(wildcard src/cli/*.c))
 
 # Three builds of the library: optimized (computed goto), sanitized
@@ -53,14 +54,33 @@ $(BUILD)/wasmguard: $(CLI_OBJ) $(LIB)
 $(BUILD)/examples/%.wasm: examples/%.wat
 	@mkdir -p $(dir $@)
 	wat2wasm --enable-all -o $@ $<
+$(BUILD)/examples/%.wasm: examples/%.c
+	@mkdir -p $(dir $@)
+	clang --target=wasm32-wasi -std=c11 -O2 -D_GNU_SOURCE -Wall -Wextra -Werror -o $@ $<
 
 include tests/unit/unit.mk
 include tests/spec/spec.mk
+include tests/wasi/wasi.mk
 include bench/bench.mk
 
-demo: deps $(BUILD)/wasmguard $(BUILD)/examples/fib.wasm
+# The sandbox part runs with TMPDIR in build/ so that it can show the
+# temp dir is gone afterwards.
+DEMO_TMP := $(CURDIR)/$(BUILD)/demo-tmp
+demo: deps $(BUILD)/wasmguard $(BUILD)/examples/fib.wasm $(BUILD)/examples/sandbox_demo.wasm
 	@echo "== wasmguard runs fib(30) from examples/fib.wat in its own interpreter"
 	$(BUILD)/wasmguard invoke $(BUILD)/examples/fib.wasm fib 30
+	@echo
+	@echo "== a WASI program, examples/sandbox_demo.c, run with --tmp: it gets a fresh"
+	@echo "   empty /tmp, no other file, no environment variable of the host"
+	@rm -rf $(DEMO_TMP) && mkdir -p $(DEMO_TMP)
+	TMPDIR=$(DEMO_TMP) $(BUILD)/wasmguard run --tmp $(BUILD)/examples/sandbox_demo.wasm
+	@echo
+	@echo "== what happened: /tmp was a new directory under \$$TMPDIR that the program"
+	@echo "   could use freely.  /etc/passwd was outside everything it was granted, so"
+	@echo "   wasmguard refused it (ENOTCAPABLE) whether named directly, reached by"
+	@echo "   '..' or through a symlink the program made.  After the run the temp dir"
+	@echo "   is removed: \$$TMPDIR holds $$(ls -A $(DEMO_TMP) | wc -l) entries now."
+	@rm -rf $(DEMO_TMP)
 
 deps:
 	@bash scripts/deps.sh

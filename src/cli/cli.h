@@ -28,6 +28,18 @@ enum {
     CLI_EXIT_OTHER = 6,
 };
 
+/* Exit codes of `wasmguard run`, which follow the shell's conventions
+   because the guest's own exit code passes through (documented in --help). */
+enum {
+    CLI_RUN_EXIT_USAGE = 2,        /* bad command line */
+    CLI_RUN_EXIT_OTHER = 70,       /* any other host error (EX_SOFTWARE) */
+    CLI_RUN_EXIT_TIMEOUT = 124,    /* --timeout (as timeout(1)) */
+    CLI_RUN_EXIT_FUEL = 125,       /* fuel exhausted */
+    CLI_RUN_EXIT_LOAD = 126,       /* the module could not be loaded or linked */
+    CLI_RUN_EXIT_SIGNAL = 128,     /* + the number of SIGINT or SIGTERM */
+    CLI_RUN_EXIT_TRAP = 134,       /* the guest trapped (128 + SIGABRT) */
+};
+
 /* Options that may come before FILE (or before the command). */
 typedef struct cli_options {
     bool help, version;
@@ -39,17 +51,26 @@ typedef struct cli_options {
     uint32_t memory_max;
 } cli_options;
 
-/* A command: `run` gets the arguments after its options. */
+/* A command: `run` gets the arguments after its options, or all the
+   arguments after the command's name when own_options is set (it then
+   parses them itself, with cli_parse_common_option for the common ones). */
 typedef struct cli_command {
     const char *name;
     const char *usage;    /* its arguments, for --help */
     const char *summary;  /* one line, for --help */
     int (*run)(int argc, char **argv, const cli_options *opts);
+    bool own_options;
 } cli_command;
 
 /* Parses options from argv[*i] on, stopping at the first non-option (or
    after "--"); returns CLI_EXIT_OK or CLI_EXIT_USAGE (reported). */
 int cli_parse_options(int argc, char **argv, int *i, cli_options *opts);
+/* Parses argv[*i] if it is one of the common options above, leaving *i
+   on its last word: 1 when it was, 0 when it is not a common option, -1
+   when its value is bad (reported). */
+int cli_parse_common_option(int argc, char **argv, int *i, cli_options *opts);
+/* The text of `wasmguard --help`. */
+void cli_print_help(FILE *out);
 
 /* Prints "wasmguard: <message>" on stderr and returns code. */
 int cli_fail(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -66,6 +87,9 @@ typedef struct cli_session {
     wasm_instance *inst;
 } cli_session;
 
+/* Reads a whole file (malloc'd); reports failure and returns NULL. */
+uint8_t *cli_read_file(const char *path, size_t *size);
+
 /* Reads, decodes and instantiates path with no imports, applying the
    options (fuel, deadline, memory cap).  Returns an exit code, having
    reported any failure. */
@@ -79,5 +103,6 @@ void cli_print_value(FILE *out, uint8_t type, wasm_val v);
 
 /* Commands. */
 int cli_cmd_invoke(int argc, char **argv, const cli_options *opts);
+int cli_cmd_run(int argc, char **argv, const cli_options *opts);
 
 #endif

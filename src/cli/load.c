@@ -12,8 +12,7 @@
 
 static const char *const kind_names[] = {"func", "table", "memory", "global"};
 
-/* Reads a whole file; reports failure and returns NULL. */
-static uint8_t *read_file(const char *path, size_t *size)
+uint8_t *cli_read_file(const char *path, size_t *size)
 {
     uint8_t *buf = NULL;
     size_t len = 0, cap = 0;
@@ -70,7 +69,7 @@ int cli_session_open(cli_session *s, const char *path, const cli_options *o)
     int rc = CLI_EXIT_OK;
     memset(s, 0, sizeof *s);
 
-    uint8_t *bytes = read_file(path, &size);
+    uint8_t *bytes = cli_read_file(path, &size);
     if (!bytes) return CLI_EXIT_LOAD;
     s->module = wasm_module_new(bytes, size, &err);
     free(bytes);

@@ -18,12 +18,18 @@ static const cli_command commands[] = {
      "instantiate FILE (it may not import anything), call its exported\n"
      "      function FUNC with ARGS, print each result on its own line and,\n"
      "      on stderr, the time the call took",
-     cli_cmd_invoke},
-    {"help", "", "show this help", cmd_help},
+     cli_cmd_invoke, false},
+    {"run", "[OPTIONS] FILE.wasm [ARGS...]",
+     "run the WASI command FILE (its _start) with ARGS; its argv[0] is FILE's\n"
+     "      base name.  It sees only what the options grant: the --dir\n"
+     "      directories, the --env variables, a --tmp directory; stdin, stdout\n"
+     "      and stderr are this process's.  Exits with the guest's exit code",
+     cli_cmd_run, true},
+    {"help", "", "show this help", cmd_help, false},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
-static void print_help(FILE *out)
+void cli_print_help(FILE *out)
 {
     fprintf(out, "usage: wasmguard COMMAND [OPTIONS] ARGS...\n\n"
                  "wasmguard runs WebAssembly 2.0 modules in its own sandboxed interpreter.\n\n"
@@ -43,7 +49,19 @@ static void print_help(FILE *out)
         "decimal or 0x hex, f32 and f64 as decimal (also nan, inf), references as\n"
         "null.  Results print as signed decimal integers, floats with %%g, and\n"
         "references as null or ref.\n"
-        "\nexit codes:\n"
+        "\noptions of run (before FILE; everything after FILE is the guest's):\n"
+        "  --dir HOST[::GUEST][:ro]\n"
+        "                     grant the host directory HOST, seen by the guest as\n"
+        "                     GUEST (default: HOST); with :ro it can only be read.\n"
+        "                     Paths resolve beneath a granted directory or not at\n"
+        "                     all (no .., absolute path or symlink leads out)\n"
+        "  --env KEY=VALUE    set a variable in the guest's environment, which is\n"
+        "                     otherwise empty (the host's is never passed)\n"
+        "  --tmp              mount a fresh temp directory (under $TMPDIR) at guest\n"
+        "                     /tmp; it is removed with all it holds when the run\n"
+        "                     ends, however it ends\n"
+        "  --fuel, --timeout, --memory-max as above\n"
+        "\nexit codes of invoke:\n"
         "  0  success\n"
         "  1  usage error\n"
         "  2  the module failed to load (malformed, invalid, unlinkable, over a limit)\n"
@@ -51,7 +69,21 @@ static void print_help(FILE *out)
         "  4  fuel exhausted\n"
         "  5  timeout or interrupted\n"
         "  6  other error\n"
-        "\nErrors are reported on stderr as one line \"wasmguard: <message>\".\n");
+        "\nexit codes of run:\n"
+        "  N    the guest's exit code: its proc_exit code, 0 when _start returns;\n"
+        "       only the low 8 bits pass, and a non-zero code whose low 8 bits are\n"
+        "       0 becomes 1\n"
+        "  2    usage error\n"
+        "  70   other host error\n"
+        "  124  --timeout expired\n"
+        "  125  fuel exhausted\n"
+        "  126  the module could not be loaded or linked (an import other than\n"
+        "       wasi_snapshot_preview1's, no _start)\n"
+        "  130  stopped by SIGINT, 143 by SIGTERM (the temp dir is removed)\n"
+        "  134  the guest trapped\n"
+        "\nErrors are reported on stderr as one line \"wasmguard: <message>\":\n"
+        "for run, \"wasmguard: trap: <what>\", \"wasmguard: fuel exhausted\" or\n"
+        "\"wasmguard: timeout after MS ms\" when the guest was stopped.\n");
 }
 
 static int cmd_help(int argc, char **argv, const cli_options *opts)
@@ -59,7 +91,7 @@ static int cmd_help(int argc, char **argv, const cli_options *opts)
     (void)argc;
     (void)argv;
     (void)opts;
-    print_help(stdout);
+    cli_print_help(stdout);
     return CLI_EXIT_OK;
 }
 
@@ -123,36 +155,47 @@ static const char *option_value(int argc, char **argv, int *i, const char *arg, 
     return NULL;
 }
 
+int cli_parse_common_option(int argc, char **argv, int *i, cli_options *o)
+{
+    const char *a = argv[*i];
+    uint64_t v;
+    if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+        o->help = true;
+    } else if (strcmp(a, "--version") == 0) {
+        o->version = true;
+    } else if (strncmp(a, "--fuel", 6) == 0 && (a[6] == 0 || a[6] == '=')) {
+        const char *s = option_value(argc, argv, i, a, 6);
+        if (!parse_count(s, INT64_MAX, &v))
+            return cli_fail(-1, "--fuel wants a number of units, not '%s'", s ? s : "");
+        o->has_fuel = true;
+        o->fuel = (int64_t)v;
+    } else if (strncmp(a, "--timeout", 9) == 0 && (a[9] == 0 || a[9] == '=')) {
+        const char *s = option_value(argc, argv, i, a, 9);
+        if (!parse_count(s, UINT64_MAX / 1000000u, &v) || v == 0)
+            return cli_fail(-1, "--timeout wants milliseconds (1 or more), not '%s'", s ? s : "");
+        o->has_timeout = true;
+        o->timeout_ms = v;
+    } else if (strncmp(a, "--memory-max", 12) == 0 && (a[12] == 0 || a[12] == '=')) {
+        const char *s = option_value(argc, argv, i, a, 12);
+        if (!parse_count(s, 65536, &v))
+            return cli_fail(-1, "--memory-max wants pages (0 to 65536), not '%s'", s ? s : "");
+        o->has_memory_max = true;
+        o->memory_max = (uint32_t)v;
+    } else {
+        return 0;
+    }
+    return 1;
+}
+
 int cli_parse_options(int argc, char **argv, int *i, cli_options *o)
 {
     for (; *i < argc; ++*i) {
         const char *a = argv[*i];
-        uint64_t v;
         if (strcmp(a, "--") == 0) { ++*i; break; }
         if (a[0] != '-' || a[1] == 0) break;  /* FILE, or a negative ARG later */
-        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) { o->help = true; continue; }
-        if (strcmp(a, "--version") == 0) { o->version = true; continue; }
-        if (strncmp(a, "--fuel", 6) == 0 && (a[6] == 0 || a[6] == '=')) {
-            const char *s = option_value(argc, argv, i, a, 6);
-            if (!parse_count(s, INT64_MAX, &v))
-                return cli_fail(CLI_EXIT_USAGE, "--fuel wants a number of units, not '%s'", s ? s : "");
-            o->has_fuel = true;
-            o->fuel = (int64_t)v;
-        } else if (strncmp(a, "--timeout", 9) == 0 && (a[9] == 0 || a[9] == '=')) {
-            const char *s = option_value(argc, argv, i, a, 9);
-            if (!parse_count(s, UINT64_MAX / 1000000u, &v) || v == 0)
-                return cli_fail(CLI_EXIT_USAGE, "--timeout wants milliseconds (1 or more), not '%s'", s ? s : "");
-            o->has_timeout = true;
-            o->timeout_ms = v;
-        } else if (strncmp(a, "--memory-max", 12) == 0 && (a[12] == 0 || a[12] == '=')) {
-            const char *s = option_value(argc, argv, i, a, 12);
-            if (!parse_count(s, 65536, &v))
-                return cli_fail(CLI_EXIT_USAGE, "--memory-max wants pages (0 to 65536), not '%s'", s ? s : "");
-            o->has_memory_max = true;
-            o->memory_max = (uint32_t)v;
-        } else {
-            return cli_fail(CLI_EXIT_USAGE, "unknown option '%s' (see wasmguard --help)", a);
-        }
+        int r = cli_parse_common_option(argc, argv, i, o);
+        if (r < 0) return CLI_EXIT_USAGE;
+        if (r == 0) return cli_fail(CLI_EXIT_USAGE, "unknown option '%s' (see wasmguard --help)", a);
     }
     return CLI_EXIT_OK;
 }
@@ -163,15 +206,16 @@ int main(int argc, char **argv)
     int i = 1;
     int rc = cli_parse_options(argc, argv, &i, &opts);
     if (rc != CLI_EXIT_OK) return rc;
-    if (opts.help) { print_help(stdout); return CLI_EXIT_OK; }
+    if (opts.help) { cli_print_help(stdout); return CLI_EXIT_OK; }
     if (opts.version) { printf("wasmguard " CLI_VERSION "\n"); return CLI_EXIT_OK; }
     if (i >= argc) return cli_fail(CLI_EXIT_USAGE, "no command given (see wasmguard --help)");
     const char *name = argv[i++];
     for (size_t c = 0; c < NCOMMANDS; c++) {
         if (strcmp(name, commands[c].name) != 0) continue;
+        if (commands[c].own_options) return commands[c].run(argc - i, argv + i, &opts);
         rc = cli_parse_options(argc, argv, &i, &opts);
         if (rc != CLI_EXIT_OK) return rc;
-        if (opts.help) { print_help(stdout); return CLI_EXIT_OK; }
+        if (opts.help) { cli_print_help(stdout); return CLI_EXIT_OK; }
         if (opts.version) { printf("wasmguard " CLI_VERSION "\n"); return CLI_EXIT_OK; }
         return commands[c].run(argc - i, argv + i, &opts);
     }

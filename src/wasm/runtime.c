@@ -99,6 +99,11 @@ int64_t wasm_store_fuel(const wasm_store *s) { return s->fuel; }
 void wasm_store_set_deadline(wasm_store *s, uint64_t ns) { s->deadline = ns; }
 void wasm_store_interrupt(wasm_store *s) { atomic_store(&s->interrupt, 1); }
 void wasm_store_clear_interrupt(wasm_store *s) { atomic_store(&s->interrupt, 0); }
+bool wasm_store_should_stop(const wasm_store *s)
+{
+    if (atomic_load((atomic_int *)&s->interrupt)) return true;
+    return s->deadline && wasm_monotonic_ns() >= s->deadline;
+}
 void wasm_store_set_user(wasm_store *s, void *user) { s->user = user; }
 void *wasm_store_user(const wasm_store *s) { return s->user; }
 

@@ -199,6 +199,9 @@ void wasm_store_set_deadline(wasm_store *store, uint64_t monotonic_ns);
    stays raised until wasm_store_clear_interrupt. */
 void wasm_store_interrupt(wasm_store *store);
 void wasm_store_clear_interrupt(wasm_store *store);
+/* True when the interrupt flag is raised or the deadline has passed: for
+   host functions that wait (a sleep, a poll) and must stop in time. */
+bool wasm_store_should_stop(const wasm_store *store);
 /* Opaque pointer for the embedder. */
 void wasm_store_set_user(wasm_store *store, void *user);
 void *wasm_store_user(const wasm_store *store);
