@@ -8,11 +8,13 @@ CFLAGS_BASE := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -g -ffp-contract=off
 CFLAGS  ?= -O2
 ALL_CFLAGS = $(CFLAGS_BASE) $(CFLAGS)
 SAN_FLAGS := -O1 -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
-LDLIBS  := -lm -lpthread
+LDLIBS  := -lcurl -lcrypto -ljansson -lm -lpthread
 
 WASM_SRC := $(sort $(wildcard src/wasm/*.c))
 WASI_SRC := $(sort $(wildcard src/wasi/*.c))
-LIB_SRC  := $(WASM_SRC) $(WASI_SRC)
+GUARD_SRC := $(sort $(wildcard src/guard/*.c))
+EXTISM_SRC := $(sort $(wildcard src/extism/*.c))
+LIB_SRC  := $(WASM_SRC) $(WASI_SRC) $(GUARD_SRC) $(EXTISM_SRC)
 CLI_SRC  := $(sort $(wildcard src/cli/*.c))
 
 # Three builds of the library: optimized (computed goto), sanitized
@@ -47,6 +49,18 @@ $(LIB_ASAN): $(LIB_OBJ_ASAN)
 $(LIB_PORTABLE): $(LIB_OBJ_PORTABLE)
 	@rm -f $@; ar rcs $@ $^
 
+# A fourth build, position-independent, for the shared library that
+# `make install` installs.  It exports the wg_* API only (the map).
+LIB_SO      := $(BUILD)/libwasmguard.so.0
+LIB_SO_MAP  := src/extism/libwasmguard.map
+LIB_OBJ_PIC := $(LIB_SRC:src/%.c=$(BUILD)/pic/obj/%.o)
+$(BUILD)/pic/obj/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -fPIC -MMD -MP -c $< -o $@
+$(LIB_SO): $(LIB_OBJ_PIC) $(LIB_SO_MAP)
+	$(CC) $(ALL_CFLAGS) -shared -Wl,-soname,libwasmguard.so.0 -Wl,--no-undefined \
+	    -Wl,--version-script=$(LIB_SO_MAP) -o $@ $(LIB_OBJ_PIC) $(LDLIBS)
+
 $(BUILD)/wasmguard: $(CLI_OBJ) $(LIB)
 	$(CC) $(ALL_CFLAGS) -o $@ $(CLI_OBJ) $(LIB) $(LDLIBS)
 
@@ -61,6 +75,7 @@ $(BUILD)/examples/%.wasm: examples/%.c
 include tests/unit/unit.mk
 include tests/spec/spec.mk
 include tests/wasi/wasi.mk
+include tests/extism/extism.mk
 include bench/bench.mk
 
 # The sandbox part runs with TMPDIR in build/ so that it can show the
@@ -89,6 +104,26 @@ deps:
 # last line is the total.
 check: deps
 	@bash tests/check.sh
+
+# install: the library (static and shared), its headers, a pkg-config
+# file and the CLI, under $(DESTDIR)$(PREFIX).
+PREFIX     ?= /usr/local
+BINDIR     ?= $(PREFIX)/bin
+LIBDIR     ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+WG_VERSION := $(shell sed -n 's/^\#define WG_VERSION "\(.*\)"/\1/p' include/wasmguard.h)
+install: $(LIB) $(LIB_SO) $(BUILD)/wasmguard
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)/wasmguard
+	install -m 755 $(BUILD)/wasmguard $(DESTDIR)$(BINDIR)/wasmguard
+	install -m 644 $(LIB) $(DESTDIR)$(LIBDIR)/libwasmguard.a
+	install -m 755 $(LIB_SO) $(DESTDIR)$(LIBDIR)/libwasmguard.so.0
+	ln -sf libwasmguard.so.0 $(DESTDIR)$(LIBDIR)/libwasmguard.so
+	install -m 644 include/wasmguard.h $(DESTDIR)$(INCLUDEDIR)/wasmguard.h
+	if [ -f include/wasmguard/pdk.h ]; then \
+	    install -m 644 include/wasmguard/pdk.h $(DESTDIR)$(INCLUDEDIR)/wasmguard/pdk.h; fi
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(WG_VERSION)|' \
+	    src/extism/wasmguard.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/wasmguard.pc
 
 clean:
 	rm -rf $(BUILD)

@@ -58,3 +58,31 @@ bench: $(BENCH_DEPS)
 	@BENCH_REPEAT="$(BENCH_REPEAT)" BENCH_COLUMNS="$(BENCH_COLUMNS)" \
 	    BENCH_ONLY="$(BENCH_ONLY)" BENCH_CC="$(CC)" WASM_CC="$(WASM_CC)" \
 	    bash bench/run.sh $(BENCH_OUT)
+
+# ---- Plugin calls: wasmguard's Extism runtime against Extism's JS SDK ----
+# bench/plugin_run.sh prints the latency of a fresh sandbox per call and
+# of a call on a reused plugin, for both, and their ratios.  The SDK is
+# installed from npm into the build directory (never committed).
+BENCH_PLUGIN      := $(BENCH_OUT)/plugins/bench_plugin.wasm
+BENCH_PLUGIN_BIN  := $(BENCH_OUT)/plugin_bench
+BENCH_NODE_DIR    := $(BENCH_OUT)/node
+EXTISM_JS_VERSION := 1.0.3
+
+$(BENCH_PLUGIN): bench/plugins/bench_plugin.wat
+	@mkdir -p $(dir $@)
+	wat2wasm -o $@ $<
+$(BENCH_PLUGIN_BIN): bench/plugin_bench.c src/extism/extism.h $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ bench/plugin_bench.c $(LIB) $(LDLIBS)
+$(BENCH_NODE_DIR)/node_modules/@extism/extism/package.json:
+	@mkdir -p $(BENCH_NODE_DIR)
+	cd $(BENCH_NODE_DIR) && npm install --silent --no-audit --no-fund \
+	    @extism/extism@$(EXTISM_JS_VERSION) >/dev/null 2>&1 || \
+	    echo "bench: npm could not install @extism/extism; the Node column stays empty"
+
+.PHONY: bench-plugin
+bench-plugin: $(BENCH_PLUGIN) $(BENCH_PLUGIN_BIN)
+	-@$(MAKE) -s $(BENCH_NODE_DIR)/node_modules/@extism/extism/package.json
+	@bash bench/plugin_run.sh $(BENCH_PLUGIN_BIN) $(BENCH_PLUGIN) $(BENCH_NODE_DIR) | \
+	    tee $(BENCH_OUT)/plugin_results.txt
+bench: bench-plugin

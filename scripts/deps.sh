@@ -12,6 +12,9 @@ have_cmd wast2json || need+=(wabt)
 [ -e /usr/include/wasm32-wasi/stdio.h ] || need+=(wasi-libc)
 ls /usr/lib/llvm-14/lib/clang/14*/lib/wasi/libclang_rt.builtins-wasm32.a >/dev/null 2>&1 || need+=(libclang-rt-14-dev-wasm32)
 [ -e /usr/include/jansson.h ] || need+=(libjansson-dev)
+[ -e /usr/include/x86_64-linux-gnu/curl/curl.h ] || [ -e /usr/include/curl/curl.h ] || need+=(libcurl4-openssl-dev)
+[ -e /usr/include/openssl/sha.h ] || need+=(libssl-dev)
+have_cmd pkg-config || need+=(pkg-config)
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi
 if [ "$(id -u)" = 0 ]; then
     echo "deps: installing ${need[*]}"

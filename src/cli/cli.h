@@ -40,6 +40,17 @@ enum {
     CLI_RUN_EXIT_TRAP = 134,       /* the guest trapped (128 + SIGABRT) */
 };
 
+/* Exit codes of `wasmguard call` (documented in --help). */
+enum {
+    CLI_CALL_EXIT_FAILED = 1,   /* the plugin failed: its error, a non-zero return */
+    CLI_CALL_EXIT_USAGE = 2,    /* bad command line, no such function */
+    CLI_CALL_EXIT_TRAP = 3,     /* the plugin trapped */
+    CLI_CALL_EXIT_TIMEOUT = 4,  /* --timeout (timeout_ms) or interrupted */
+    CLI_CALL_EXIT_LIMIT = 5,    /* memory, output, fuel or another limit */
+    CLI_CALL_EXIT_LOAD = 6,     /* the manifest or a module could not be loaded */
+    CLI_CALL_EXIT_OTHER = 70,   /* any other host error (EX_SOFTWARE) */
+};
+
 /* Options that may come before FILE (or before the command). */
 typedef struct cli_options {
     bool help, version;
@@ -104,5 +115,6 @@ void cli_print_value(FILE *out, uint8_t type, wasm_val v);
 /* Commands. */
 int cli_cmd_invoke(int argc, char **argv, const cli_options *opts);
 int cli_cmd_run(int argc, char **argv, const cli_options *opts);
+int cli_cmd_call(int argc, char **argv, const cli_options *opts);
 
 #endif

@@ -25,6 +25,12 @@ static const cli_command commands[] = {
      "      directories, the --env variables, a --tmp directory; stdin, stdout\n"
      "      and stderr are this process's.  Exits with the guest's exit code",
      cli_cmd_run, true},
+    {"call", "FILE.wasm|MANIFEST.json FUNC [OPTIONS]",
+     "call the function FUNC of the Extism plugin FILE (a module, or an\n"
+     "      Extism JSON manifest) with the input of --input or --stdin and\n"
+     "      write its output to stdout, byte for byte.  It reaches only what\n"
+     "      the manifest and the options grant; the flags are extism call's",
+     cli_cmd_call, true},
     {"help", "", "show this help", cmd_help, false},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
@@ -61,6 +67,37 @@ void cli_print_help(FILE *out)
         "                     /tmp; it is removed with all it holds when the run\n"
         "                     ends, however it ends\n"
         "  --fuel, --timeout, --memory-max as above\n"
+        "\noptions of call (anywhere after call; they override the manifest):\n"
+        "  -i, --input STR    the input (default: empty)\n"
+        "  --stdin            read the input from stdin, to its end\n"
+        "  -m, --manifest     FILE is a manifest, whatever it starts with (a file\n"
+        "                     that does not start with the wasm magic is one)\n"
+        "  --config KEY=VALUE set a config key the plugin can read (repeatable)\n"
+        "  --allow-host HOST  let the plugin make HTTP requests to HOST, a name or\n"
+        "                     a glob such as *.example.com (repeatable); no host\n"
+        "                     is allowed otherwise, and every redirect is decided\n"
+        "                     again\n"
+        "  --allow-path [ro:]HOST[:GUEST]\n"
+        "                     with --wasi, grant the host directory HOST as GUEST\n"
+        "                     (default: HOST); ro: makes it read-only (repeatable)\n"
+        "  --wasi             link WASI (wasi_snapshot_preview1); the plugin's\n"
+        "                     stdout and stderr are this process's, stdin is closed\n"
+        "  --timeout MS       stop a call after MS milliseconds (timeout_ms)\n"
+        "  --memory-max PAGES cap the plugin's memory at PAGES pages (max_pages)\n"
+        "  --http-response-max BYTES\n"
+        "                     fail a request whose response is larger\n"
+        "                     (max_http_response_bytes; default 50 MiB)\n"
+        "  --var-max BYTES    cap the plugin's vars (max_var_bytes; default 1 MiB;\n"
+        "                     0 disables vars)\n"
+        "  --output-max BYTES fail a call whose output is larger (default 64 MiB)\n"
+        "  --fuel N           stop a call after N units of fuel\n"
+        "  --log-level LEVEL  show the plugin's logs from LEVEL up on stderr, as\n"
+        "                     \"[level] message\": trace, debug, info, warn, error\n"
+        "                     (the default) or off\n"
+        "  --loop N           call FUNC N times on the same plugin (its vars\n"
+        "                     persist); with N > 1 each output ends with a newline\n"
+        "  --audit FILE       append every decision of the guard (HTTP requests,\n"
+        "                     files, limits) to FILE, one JSON object a line\n"
         "\nexit codes of invoke:\n"
         "  0  success\n"
         "  1  usage error\n"
@@ -81,9 +118,23 @@ void cli_print_help(FILE *out)
         "       wasi_snapshot_preview1's, no _start)\n"
         "  130  stopped by SIGINT, 143 by SIGTERM (the temp dir is removed)\n"
         "  134  the guest trapped\n"
+        "\nexit codes of call:\n"
+        "  0   success\n"
+        "  1   the plugin failed: it set an error, returned non-zero or exited\n"
+        "      with a non-zero code, or a request it made failed (a host not\n"
+        "      allowed, a response over --http-response-max)\n"
+        "  2   usage error, or FILE has no function FUNC\n"
+        "  3   the plugin trapped (when its memory had reached --memory-max, the\n"
+        "      message says so)\n"
+        "  4   --timeout expired (the message is \"timeout\")\n"
+        "  5   a limit stopped it: --output-max, --var-max, --fuel, or a\n"
+        "      --memory-max below what the module needs at start\n"
+        "  6   the manifest or a module could not be loaded or linked\n"
+        "  70  other host error\n"
         "\nErrors are reported on stderr as one line \"wasmguard: <message>\":\n"
         "for run, \"wasmguard: trap: <what>\", \"wasmguard: fuel exhausted\" or\n"
-        "\"wasmguard: timeout after MS ms\" when the guest was stopped.\n");
+        "\"wasmguard: timeout after MS ms\" when the guest was stopped; for call,\n"
+        "the plugin's own message when it set one.\n");
 }
 
 static int cmd_help(int argc, char **argv, const cli_options *opts)

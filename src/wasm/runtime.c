@@ -171,8 +171,11 @@ wasm_global *wasm_global_new(wasm_store *s, wasm_globaltype type, wasm_val value
 static bool stack_ready(wasm_store *s)
 {
     if (s->stack) return true;
-    s->stack = calloc(s->cfg.stack_slots, sizeof(wasm_val));
-    s->frames = calloc((size_t)s->cfg.max_call_depth + 1, sizeof(wasm_frame));
+    /* Not zeroed: every slot is written before it is read (ENTER clears
+       a frame's locals), and clearing megabytes would dominate the cost
+       of a fresh sandbox per call. */
+    s->stack = malloc((size_t)s->cfg.stack_slots * sizeof(wasm_val));
+    s->frames = malloc(((size_t)s->cfg.max_call_depth + 1) * sizeof(wasm_frame));
     if (!s->stack || !s->frames) {
         free(s->stack);
         free(s->frames);
