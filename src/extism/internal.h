@@ -45,8 +45,6 @@
 #define EXT_MSG_NOMEM "out of memory creating the plugin"
 
 /* Kernel functions (env.c): a bad offset traps the guest. */
-#define EXT_MSG_OOB "extism %s: offset %llu (+%u bytes) is outside every live block"
-#define EXT_MSG_INPUT_OOB "extism %s: input index %llu (+%u bytes) is past the input's %llu bytes"
 #define EXT_MSG_OUTPUT_OOB "extism output_set: [%llu, +%llu) is not inside a live block"
 #define EXT_MSG_OUTPUT_CAP "output of %llu bytes exceeds the limit of %llu bytes"
 #define EXT_MSG_BAD_HANDLE "extism %s: invalid handle offset for %s: %llu"
