@@ -5,10 +5,14 @@
 set -u
 bin=$1 plugin=$2 node_dir=$3
 here=$(cd "$(dirname "$0")" && pwd)
+# ESM resolves '@extism/extism' next to the script, so it runs from a copy
+# inside the directory npm installed into.
 run_node() {  # mode iterations batches
+    local out
     [ -d "$node_dir/node_modules/@extism/extism" ] || { echo "-"; return; }
-    (cd "$node_dir" && NODE_NO_WARNINGS=1 node "$here/plugin_bench.mjs" "$OLDPWD/$plugin" "$@" 2>/dev/null |
-        awk '{print $2}') || echo "-"
+    cp "$here/plugin_bench.mjs" "$node_dir/plugin_bench.mjs"
+    out=$(NODE_NO_WARNINGS=1 node "$node_dir/plugin_bench.mjs" "$plugin" "$@" 2>/dev/null | awk '{print $2}')
+    echo "${out:--}"
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "-" || b == "-" || a == 0) print "-"; else printf "%.1f", b / a }'; }
 
