@@ -26,7 +26,7 @@
 #define EXT_MSG_NO_FUNC "function \"%s\" is not exported by the plugin"
 #define EXT_MSG_BAD_FUNC "function \"%s\" has type %s; plugin functions take nothing and return an i32"
 #define EXT_MSG_INPUT_CAP "input of %zu bytes does not fit in the kernel memory limit of %llu bytes"
-#define EXT_MSG_MEM_CAP "%s (memory grew to %u pages, near the max_pages limit of %u pages)"
+#define EXT_MSG_MEM_CAP "%s (memory.grow refused at %u pages: the max_pages limit is %u pages)"
 #define EXT_MSG_INIT_FAILED "plugin initialization (%s) failed: %s"
 #define EXT_MSG_INIT_BROKEN "plugin initialization failed earlier: %s"
 

@@ -476,16 +476,12 @@ static const char *stop_reason(ext_plugin *p, wasm_status st, const wasm_error *
     return NULL;
 }
 
-/* True when the guest's memory grew during the call and another step of
-   the same size would pass the max_pages cap: a memory.grow most likely
-   failed there (the engine reports a failed grow only to the guest, as
-   -1).  Recorded as a limit. */
-static bool memory_capped(ext_plugin *p, uint32_t pages_before)
+/* True when the engine refused a memory.grow of the guest during the
+   call: the guest hit max_pages (it only saw -1).  Recorded as a limit. */
+static bool memory_capped(ext_plugin *p, uint32_t refused_before)
 {
     if (!p->main_memory) return false;
-    uint32_t pages = wasm_memory_pages(p->main_memory);
-    if (pages <= pages_before) return false;
-    if ((uint64_t)pages + (pages - pages_before) <= p->max_pages) return false;
+    if (wasm_memory_refused_grows(p->main_memory) == refused_before) return false;
     char detail[80];
     snprintf(detail, sizeof detail, "max_pages: %u", p->max_pages);
     ext_plugin_record_limit(p, "memory", detail);
@@ -516,7 +512,7 @@ static wasm_status run_init(ext_plugin *p, wasm_error *e)
 /* Combines how the guest ended with its return code and error_set, as
    Extism's raw_call does.  e holds the engine's error and gets the final one. */
 static wasm_status finish(ext_plugin *p, const wasm_functype *t, wasm_status st, wasm_val ret,
-                          uint32_t pages_before, wasm_error *e)
+                          uint32_t refused_before, wasm_error *e)
 {
     char own[WASM_ERROR_MESSAGE_MAX];
     bool has_own = plugin_message(p, own, sizeof own);
@@ -544,7 +540,7 @@ static wasm_status finish(ext_plugin *p, const wasm_functype *t, wasm_status st,
         else if (st == WASM_HOST_ERROR && e->status == WASM_OK)
             snprintf(buf, sizeof buf, EXT_MSG_RETURNED, p->rc), msg = buf;
         else msg = e->message;
-        if (memory_capped(p, pages_before) && !has_own) {
+        if (memory_capped(p, refused_before) && !has_own) {
             char tmp[240]; /* room for the suffix */
             copy_text(tmp, sizeof tmp, msg);
             snprintf(buf, sizeof buf, EXT_MSG_MEM_CAP, tmp,
@@ -619,12 +615,12 @@ static wasm_status call(ext_plugin *p, const char *func, const uint8_t *input, s
     }
     wasm_status st = set_input(p, input, len, &e);
     if (st != WASM_OK) return report(err, &e);
-    uint32_t pages_before = p->main_memory ? wasm_memory_pages(p->main_memory) : 0;
+    uint32_t refused_before = p->main_memory ? wasm_memory_refused_grows(p->main_memory) : 0;
     wasm_val ret = 0;
     arm(p);
     st = wasm_func_call(f, NULL, &ret, &e);
     disarm(p);
-    st = finish(p, t, st, ret, pages_before, &e);
+    st = finish(p, t, st, ret, refused_before, &e);
     return st == WASM_OK ? WASM_OK : report(err, &e);
 }
 

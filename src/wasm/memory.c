@@ -60,10 +60,15 @@ int64_t wasm_memory_grow(wasm_memory *mem, uint32_t delta)
 {
     uint32_t old = mem->pages;
     if (delta == 0) return old;
-    if ((uint64_t)old + delta > mem->max_pages) return -1;
-    uint64_t new_size = ((uint64_t)old + delta) * PAGE;
-    if (mprotect(mem->base + mem->size, new_size - mem->size, PROT_READ | PROT_WRITE) != 0)
+    if ((uint64_t)old + delta > mem->max_pages) {
+        mem->refused++;
         return -1;
+    }
+    uint64_t new_size = ((uint64_t)old + delta) * PAGE;
+    if (mprotect(mem->base + mem->size, new_size - mem->size, PROT_READ | PROT_WRITE) != 0) {
+        mem->refused++;
+        return -1;
+    }
     mem->pages = old + delta;
     mem->size = new_size;
     return old;
@@ -72,6 +77,7 @@ int64_t wasm_memory_grow(wasm_memory *mem, uint32_t delta)
 uint8_t *wasm_memory_data(const wasm_memory *mem) { return mem->base; }
 uint64_t wasm_memory_size(const wasm_memory *mem) { return mem->size; }
 uint32_t wasm_memory_pages(const wasm_memory *mem) { return mem->pages; }
+uint32_t wasm_memory_refused_grows(const wasm_memory *mem) { return mem->refused; }
 
 void *wasm_memory_at(const wasm_memory *mem, uint64_t offset, uint64_t len)
 {

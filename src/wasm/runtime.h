@@ -18,6 +18,7 @@ struct wasm_memory {
     uint64_t size;        /* bytes */
     uint32_t pages, max_pages;
     size_t reserved;      /* bytes mapped (PROT_NONE beyond size) */
+    uint32_t refused;     /* grows refused so far */
     wasm_limits type;     /* as declared; max is the declared one */
 };
 

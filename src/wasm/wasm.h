@@ -261,6 +261,10 @@ uint64_t wasm_memory_size(const wasm_memory *mem);   /* in bytes */
 uint32_t wasm_memory_pages(const wasm_memory *mem);
 /* Returns the previous size in pages, or -1 when it cannot grow. */
 int64_t wasm_memory_grow(wasm_memory *mem, uint32_t delta_pages);
+/* How many memory.grow requests this memory refused (over its maximum or
+   the store's cap): lets an embedder tell "the guest hit the memory cap"
+   from its other failures. */
+uint32_t wasm_memory_refused_grows(const wasm_memory *mem);
 /* A pointer to [offset, offset+len) if all of it is inside the memory,
    else NULL.  Valid until the memory grows or the store is freed. */
 void *wasm_memory_at(const wasm_memory *mem, uint64_t offset, uint64_t len);
