@@ -8,13 +8,14 @@ CFLAGS_BASE := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -g -ffp-contract=off
 CFLAGS  ?= -O2
 ALL_CFLAGS = $(CFLAGS_BASE) $(CFLAGS)
 SAN_FLAGS := -O1 -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
-LDLIBS  := -lcurl -lcrypto -ljansson -lm -lpthread
+LDLIBS  := -lfyaml -lcurl -lcrypto -ljansson -lm -lpthread
 
 WASM_SRC := $(sort $(wildcard src/wasm/*.c))
 WASI_SRC := $(sort $(wildcard src/wasi/*.c))
 GUARD_SRC := $(sort $(wildcard src/guard/*.c))
 EXTISM_SRC := $(sort $(wildcard src/extism/*.c))
-LIB_SRC  := $(WASM_SRC) $(WASI_SRC) $(GUARD_SRC) $(EXTISM_SRC)
+HELM_SRC := $(sort $(wildcard src/helm/*.c))
+LIB_SRC  := $(WASM_SRC) $(WASI_SRC) $(GUARD_SRC) $(EXTISM_SRC) $(HELM_SRC)
 CLI_SRC  := $(sort $(wildcard src/cli/*.c))
 
 # Three builds of the library: optimized (computed goto), sanitized
@@ -76,6 +77,7 @@ include tests/unit/unit.mk
 include tests/spec/spec.mk
 include tests/wasi/wasi.mk
 include tests/extism/extism.mk
+include tests/helm/helm.mk
 include bench/bench.mk
 
 # The sandbox part runs with TMPDIR in build/ so that it can show the

@@ -14,6 +14,7 @@ ls /usr/lib/llvm-14/lib/clang/14*/lib/wasi/libclang_rt.builtins-wasm32.a >/dev/n
 [ -e /usr/include/jansson.h ] || need+=(libjansson-dev)
 [ -e /usr/include/x86_64-linux-gnu/curl/curl.h ] || [ -e /usr/include/curl/curl.h ] || need+=(libcurl4-openssl-dev)
 [ -e /usr/include/openssl/sha.h ] || need+=(libssl-dev)
+[ -e /usr/include/libfyaml.h ] || need+=(libfyaml-dev)
 have_cmd pkg-config || need+=(pkg-config)
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi
 if [ "$(id -u)" = 0 ]; then

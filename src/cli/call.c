@@ -53,33 +53,6 @@ static void call_args_free(call_args *a)
     free(a->paths);
 }
 
-static bool is_option(const char *arg, const char *name)
-{
-    size_t len = strlen(name);
-    return strncmp(arg, name, len) == 0 && (arg[len] == 0 || arg[len] == '=');
-}
-
-/* An option's value, from "--opt=V" or the next word. */
-static const char *value_of(int argc, char **argv, int *i, const char *name)
-{
-    const char *arg = argv[*i];
-    size_t len = strlen(name);
-    if (arg[len] == '=') return arg + len + 1;
-    if (*i + 1 < argc) return argv[++*i];
-    return NULL;
-}
-
-static bool parse_u64(const char *s, uint64_t *out)
-{
-    if (!s || *s < '0' || *s > '9') return false;
-    errno = 0;
-    char *end;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (errno || *end || v > INT64_MAX) return false;  /* a JSON integer */
-    *out = v;
-    return true;
-}
-
 static const char *const level_names[] = {"trace", "debug", "info", "warn", "error", "off"};
 
 static bool parse_level(const char *name, wg_log_level *out)
@@ -116,11 +89,11 @@ static int parse_args(int argc, char **argv, call_args *a)
         }
         if (strcmp(arg, "--") == 0) {
             options = false;
-        } else if (strcmp(arg, "-i") == 0 || is_option(arg, "--input")) {
+        } else if (strcmp(arg, "-i") == 0 || cli_is_option(arg, "--input")) {
             if (arg[1] == 'i')
                 v = i + 1 < argc ? argv[++i] : NULL;
             else
-                v = value_of(argc, argv, &i, "--input");
+                v = cli_option_value(argc, argv, &i, "--input");
             if (!v) return cli_fail(CLI_CALL_EXIT_USAGE, "--input wants a string");
             a->input = v;
         } else if (strcmp(arg, "--stdin") == 0) {
@@ -129,43 +102,43 @@ static int parse_args(int argc, char **argv, call_args *a)
             a->manifest = true;
         } else if (strcmp(arg, "--wasi") == 0) {
             a->wasi = true;
-        } else if (is_option(arg, "--config")) {
-            if (!(v = value_of(argc, argv, &i, "--config")) || !*v || *v == '=')
+        } else if (cli_is_option(arg, "--config")) {
+            if (!(v = cli_option_value(argc, argv, &i, "--config")) || !*v || *v == '=')
                 return cli_fail(CLI_CALL_EXIT_USAGE, "--config wants KEY=VALUE");
             a->config[a->nconfig++] = v;
-        } else if (is_option(arg, "--allow-host")) {
-            if (!(v = value_of(argc, argv, &i, "--allow-host")) || !*v)
+        } else if (cli_is_option(arg, "--allow-host")) {
+            if (!(v = cli_option_value(argc, argv, &i, "--allow-host")) || !*v)
                 return cli_fail(CLI_CALL_EXIT_USAGE, "--allow-host wants a host name or a glob");
             a->hosts[a->nhosts++] = v;
-        } else if (is_option(arg, "--allow-path")) {
-            if (!(v = value_of(argc, argv, &i, "--allow-path")) || !*v)
+        } else if (cli_is_option(arg, "--allow-path")) {
+            if (!(v = cli_option_value(argc, argv, &i, "--allow-path")) || !*v)
                 return cli_fail(CLI_CALL_EXIT_USAGE, "--allow-path wants [ro:]HOST[:GUEST]");
             a->paths[a->npaths++] = v;
-        } else if (is_option(arg, "--http-response-max")) {
-            if (!parse_u64(v = value_of(argc, argv, &i, "--http-response-max"), &a->http_max))
+        } else if (cli_is_option(arg, "--http-response-max")) {
+            if (!cli_parse_u64(v = cli_option_value(argc, argv, &i, "--http-response-max"), &a->http_max))
                 return cli_fail(CLI_CALL_EXIT_USAGE, "--http-response-max wants bytes, not '%s'",
                                 v ? v : "");
             a->has_http_max = true;
-        } else if (is_option(arg, "--var-max")) {
-            if (!parse_u64(v = value_of(argc, argv, &i, "--var-max"), &a->var_max))
+        } else if (cli_is_option(arg, "--var-max")) {
+            if (!cli_parse_u64(v = cli_option_value(argc, argv, &i, "--var-max"), &a->var_max))
                 return cli_fail(CLI_CALL_EXIT_USAGE, "--var-max wants bytes, not '%s'", v ? v : "");
             a->has_var_max = true;
-        } else if (is_option(arg, "--output-max")) {
-            if (!parse_u64(v = value_of(argc, argv, &i, "--output-max"), &a->output_max) ||
+        } else if (cli_is_option(arg, "--output-max")) {
+            if (!cli_parse_u64(v = cli_option_value(argc, argv, &i, "--output-max"), &a->output_max) ||
                 a->output_max == 0)
                 return cli_fail(CLI_CALL_EXIT_USAGE, "--output-max wants bytes (1 or more), not '%s'",
                                 v ? v : "");
             a->has_output_max = true;
-        } else if (is_option(arg, "--log-level")) {
-            if (!(v = value_of(argc, argv, &i, "--log-level")) || !parse_level(v, &a->log_level))
+        } else if (cli_is_option(arg, "--log-level")) {
+            if (!(v = cli_option_value(argc, argv, &i, "--log-level")) || !parse_level(v, &a->log_level))
                 return cli_fail(CLI_CALL_EXIT_USAGE, "--log-level wants trace, debug, info, warn, "
                                 "error or off, not '%s'", v ? v : "");
-        } else if (is_option(arg, "--loop")) {
-            if (!parse_u64(v = value_of(argc, argv, &i, "--loop"), &a->loop) || a->loop == 0)
+        } else if (cli_is_option(arg, "--loop")) {
+            if (!cli_parse_u64(v = cli_option_value(argc, argv, &i, "--loop"), &a->loop) || a->loop == 0)
                 return cli_fail(CLI_CALL_EXIT_USAGE, "--loop wants a count (1 or more), not '%s'",
                                 v ? v : "");
-        } else if (is_option(arg, "--audit")) {
-            if (!(v = value_of(argc, argv, &i, "--audit")) || !*v)
+        } else if (cli_is_option(arg, "--audit")) {
+            if (!(v = cli_option_value(argc, argv, &i, "--audit")) || !*v)
                 return cli_fail(CLI_CALL_EXIT_USAGE, "--audit wants a file name");
             a->audit = v;
         } else {

@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "helm/helm.h"
 #include "wasm/wasm.h"
 
 #define CLI_VERSION "0.1.0"
@@ -49,6 +50,30 @@ enum {
     CLI_CALL_EXIT_LIMIT = 5,    /* memory, output, fuel or another limit */
     CLI_CALL_EXIT_LOAD = 6,     /* the manifest or a module could not be loaded */
     CLI_CALL_EXIT_OTHER = 70,   /* any other host error (EX_SOFTWARE) */
+};
+
+/* Exit codes of `wasmguard plugin run`, `get` and `post-render`, one per
+   way a Helm plugin can fail (helm_error_kind; documented in --help). */
+enum {
+    CLI_HELM_EXIT_FAILED = 1,   /* the plugin failed with its own message */
+    CLI_HELM_EXIT_USAGE = 2,    /* bad command line, no such plugin, wrong type */
+    CLI_HELM_EXIT_CODE = 3,     /* non-zero return or exit code, no message */
+    CLI_HELM_EXIT_TRAP = 4,     /* the plugin trapped */
+    CLI_HELM_EXIT_TIMEOUT = 5,  /* the timeout expired */
+    CLI_HELM_EXIT_MEMORY = 6,   /* the memory cap stopped it */
+    CLI_HELM_EXIT_OUTPUT = 7,   /* its output is not the type's message */
+    CLI_HELM_EXIT_LOAD = 8,     /* plugin.wasm missing or invalid, unknown host function */
+    CLI_HELM_EXIT_REFUSED = 9,  /* a subprocess plugin: not sandboxed, not run */
+    CLI_HELM_EXIT_LIMIT = 10,   /* another limit: output, vars, fuel */
+    CLI_HELM_EXIT_OTHER = 70,   /* any other host error (EX_SOFTWARE) */
+};
+
+/* Exit codes of `wasmguard plugin list` and `plugin lint` (plugin.c;
+   documented in --help). */
+enum {
+    CLI_PLUGIN_EXIT_PROBLEM = 1,  /* lint: the plugin has a problem; list: a name twice */
+    CLI_PLUGIN_EXIT_USAGE = 2,    /* bad command line */
+    CLI_PLUGIN_EXIT_OTHER = 70,   /* any other host error (EX_SOFTWARE) */
 };
 
 /* Options that may come before FILE (or before the command). */
@@ -112,9 +137,45 @@ const char *cli_type_name(uint8_t type);
 bool cli_parse_value(const char *text, uint8_t type, wasm_val *out);
 void cli_print_value(FILE *out, uint8_t type, wasm_val v);
 
+/* The options of the Helm plugin commands (plugin_run.c). */
+typedef struct cli_helm_options {
+    cli_options common;         /* --memory-max, --timeout, --fuel, --help */
+    helm_run_options run;
+    const char *audit;          /* --audit FILE */
+    FILE *audit_file;
+} cli_helm_options;
+
+void cli_helm_options_init(cli_helm_options *o, const cli_options *common);
+/* Parses the options from argv[*i] up to the first word that is not one
+   (or after "--"), applying them to o->run; returns CLI_EXIT_OK or
+   CLI_HELM_EXIT_USAGE (reported).  Opens --audit. */
+int cli_helm_parse_options(int argc, char **argv, int *i, cli_helm_options *o);
+void cli_helm_options_close(cli_helm_options *o);
+/* Loads the installed plugins (broken ones reported on stderr); returns
+   an exit code, having reported any failure. */
+int cli_helm_find_plugins(helm_plugin_set *set);
+/* The plugin of set named name, of type `type`, extism/v1: an exit code
+   (reported) when it is not there or not runnable. */
+int cli_helm_pick(const helm_plugin_set *set, const char *name, const char *type,
+                  const helm_plugin **out);
+/* Reports err ("wasmguard: plugin NAME: cause") and returns its exit code. */
+int cli_helm_fail(helm_error_kind kind, const helm_error *err);
+
 /* Commands. */
 int cli_cmd_invoke(int argc, char **argv, const cli_options *opts);
 int cli_cmd_run(int argc, char **argv, const cli_options *opts);
 int cli_cmd_call(int argc, char **argv, const cli_options *opts);
+int cli_cmd_plugin_run(int argc, char **argv, const cli_options *opts);
+/* `plugin SUBCOMMAND ...` (plugin.c): list, lint, run. */
+int cli_cmd_plugin(int argc, char **argv, const cli_options *opts);
+/* The plugin subcommands' part of --help. */
+void cli_plugin_print_help(FILE *out);
+int cli_cmd_get(int argc, char **argv, const cli_options *opts);
+int cli_cmd_post_render(int argc, char **argv, const cli_options *opts);
+
+/* args.c: "--name VALUE" or "--name=VALUE"; counts in decimal. */
+bool cli_is_option(const char *arg, const char *name);
+const char *cli_option_value(int argc, char **argv, int *i, const char *name);
+bool cli_parse_u64(const char *s, uint64_t *out);
 
 #endif

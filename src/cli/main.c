@@ -31,6 +31,21 @@ static const cli_command commands[] = {
      "      write its output to stdout, byte for byte.  It reaches only what\n"
      "      the manifest and the options grant; the flags are extism call's",
      cli_cmd_call, true},
+    {"plugin", "list|lint|run ...",
+     "Helm 4 plugins: list the installed ones, lint one, run a cli/v1 one\n"
+     "      (see \"plugin subcommands\" below)",
+     cli_cmd_plugin, true},
+    {"get", "[OPTIONS] URL | [OPTIONS] CERT KEY CA URL",
+     "fetch URL with the installed getter/v1 plugin whose protocols include\n"
+     "      its scheme and write the bytes to stdout.  The second form is the\n"
+     "      command line of a Helm downloader (credentials from\n"
+     "      HELM_PLUGIN_USERNAME, HELM_PLUGIN_PASSWORD)",
+     cli_cmd_get, true},
+    {"post-render", "[OPTIONS] NAME [ARGS...]",
+     "pass the manifests on stdin through the installed postrenderer/v1\n"
+     "      plugin NAME (ARGS are its extraArgs) and write the result to\n"
+     "      stdout, byte for byte: an executable for helm --post-renderer",
+     cli_cmd_post_render, true},
     {"help", "", "show this help", cmd_help, false},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
@@ -98,6 +113,44 @@ void cli_print_help(FILE *out)
         "                     persist); with N > 1 each output ends with a newline\n"
         "  --audit FILE       append every decision of the guard (HTTP requests,\n"
         "                     files, limits) to FILE, one JSON object a line\n"
+        "\nHelm plugins (plugin run, get, post-render) are found as Helm finds them:\n"
+        "$HELM_PLUGINS, else $XDG_DATA_HOME/helm/plugins, else\n"
+        "~/.local/share/helm/plugins.  Only extism/v1 plugins run, each call in a\n"
+        "fresh sandbox: DIR/plugin.wasm with what its runtimeConfig grants, WASI\n"
+        "with Helm's plugin variables (HELM_PLUGIN_NAME, HELM_NAMESPACE, ...) as\n"
+        "its only environment, a temp dir at /tmp if granted (removed after), no\n"
+        "HTTP host unless allowedHosts lists it.  Limits a plugin may lower and\n"
+        "only these options raise (defaults where Helm has none):\n"
+        "  --memory-max PAGES memory (default 1024 pages = 64 MiB)\n"
+        "  --timeout MS       one invocation (default 30000 ms)\n"
+        "  --http-response-max BYTES\n"
+        "                     one HTTP response (default 50 MiB)\n"
+        "  --var-max BYTES    all vars (default 1 MiB)\n"
+        "  --fuel N           stop after N units of fuel\n"
+        "  --log-level LEVEL  show the plugin's logs from LEVEL up on stderr as\n"
+        "                     \"NAME: [level] message\" (default warn)\n"
+        "  --audit FILE       append every grant and decision to FILE, one JSON\n"
+        "                     object a line\n"
+        "A cli/v1 plugin gets this process's stdin, stdout and stderr; a getter or\n"
+        "post-renderer only stderr.  A subprocess plugin is refused (exit 9).\n"
+        "\nexit codes of plugin run, get and post-render (the message is one line,\n"
+        "\"wasmguard: plugin NAME: cause\"):\n"
+        "  0   success\n"
+        "  1   the plugin failed with its own error message (or a request it made\n"
+        "      was denied)\n"
+        "  2   usage error, no such plugin, a plugin of another type, no getter\n"
+        "      for the URL's scheme\n"
+        "  3   the plugin returned or exited with a non-zero code and no message\n"
+        "      (\"plugin exited with code N\")\n"
+        "  4   the plugin trapped (\"trap: ...\")\n"
+        "  5   the timeout expired (\"timeout after MS ms\")\n"
+        "  6   the memory cap stopped it (\"memory cap of N pages ... reached\")\n"
+        "  7   its output is not the type's output message\n"
+        "  8   plugin.wasm is missing or invalid, an unknown hostFunctions name,\n"
+        "      no entry function\n"
+        "  9   a subprocess plugin: wasmguard sandboxes only extism/v1 plugins\n"
+        "  10  another limit: output, vars, fuel\n"
+        "  70  other host error\n"
         "\nexit codes of invoke:\n"
         "  0  success\n"
         "  1  usage error\n"
@@ -135,6 +188,7 @@ void cli_print_help(FILE *out)
         "for run, \"wasmguard: trap: <what>\", \"wasmguard: fuel exhausted\" or\n"
         "\"wasmguard: timeout after MS ms\" when the guest was stopped; for call,\n"
         "the plugin's own message when it set one.\n");
+    cli_plugin_print_help(out);
 }
 
 static int cmd_help(int argc, char **argv, const cli_options *opts)

@@ -1,0 +1,226 @@
+/*
+ * helm.h - Helm 4 plugins (layer 5): plugin.yaml as Helm reads it, the
+ * plugin directories Helm uses, and running extism/v1 plugins of the
+ * types cli/v1, getter/v1 and postrenderer/v1 in wasmguard's sandboxes.
+ *
+ * Built on src/extism (the runtime) and src/guard (decisions, audit).
+ */
+#ifndef HELM_HELM_H
+#define HELM_HELM_H
+
+#include "extism/extism.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- plugin.yaml (metadata.c) ------------------------------------------ */
+
+#define HELM_PLUGIN_FILE "plugin.yaml"     /* in each plugin's directory */
+#define HELM_PLUGIN_WASM "plugin.wasm"     /* the module of an extism/v1 plugin */
+#define HELM_DEFAULT_ENTRY "helm_plugin_main"  /* entryFuncName when unset */
+
+/* runtimeConfig of an extism/v1 plugin; has_* tell what the file set. */
+typedef struct helm_extism_config {
+    bool has_max_pages, has_max_http, has_max_var, has_timeout, has_allowed_hosts;
+    uint32_t max_pages;            /* memory.maxPages */
+    uint64_t max_http_response;    /* memory.maxHttpResponseBytes */
+    uint64_t max_var_bytes;        /* memory.maxVarBytes */
+    uint64_t timeout_ms;           /* timeout */
+    char **config_keys, **config_values;  /* config */
+    size_t nconfig;
+    char **allowed_hosts;          /* allowedHosts; absent = none */
+    size_t nallowed_hosts;
+    bool create_temp_dir;          /* fileSystem.createTempDir */
+    char **host_functions;         /* hostFunctions */
+    size_t nhost_functions;
+    char *entry_func;              /* entryFuncName, default "helm_plugin_main" */
+} helm_extism_config;
+
+typedef struct helm_plugin {
+    char *dir;                     /* the plugin's directory */
+    char *api_version;             /* "v1" or "legacy" */
+    char *name, *version, *type;   /* type: "cli/v1", "getter/v1", "postrenderer/v1" */
+    char *runtime;                 /* "subprocess" or "extism/v1" */
+    char *source_url;              /* may be NULL */
+    /* config, by type */
+    char *usage, *short_help, *long_help;  /* cli/v1 */
+    bool ignore_flags;                     /* cli/v1 */
+    char **protocols;                      /* getter/v1 */
+    size_t nprotocols;
+    helm_extism_config extism;     /* runtime extism/v1 */
+    char *command;                 /* runtime subprocess (or legacy): the first
+                                      platformCommand's (or command, or the first
+                                      downloader's), for listing; may be NULL */
+} helm_plugin;
+
+/* Reads DIR/plugin.yaml, either form; a legacy one is converted as Helm
+   converts it (api_version "legacy", runtime "subprocess", type getter/v1
+   when it has downloaders, else cli/v1).  Stricter than Helm: a duplicated
+   key, an unknown key (also inside runtimeConfig) or a value of the wrong
+   type is an error naming the file, the line and the key path
+   ("DIR/plugin.yaml:7: runtimeConfig.memory.maxPages: expected a whole
+   number, got a string").  As Helm's LoadDir, an extism/v1 plugin without
+   DIR/plugin.wasm is refused (only its presence is checked here).  Status
+   WASM_BAD_ARGUMENT for a bad file; WASM_HOST_ERROR when unreadable. */
+helm_plugin *helm_plugin_load(const char *dir, wasm_error *err);
+void helm_plugin_free(helm_plugin *p);
+
+/* ---- Plugin directories (dirs.c) ----------------------------------------- */
+
+/* The directories Helm searches: $HELM_PLUGINS (colon-separated, empty
+   entries skipped) when set, else Helm's data path + "/plugins": that is
+   $HELM_DATA_HOME/plugins, else $XDG_DATA_HOME/helm/plugins, else
+   ~/.local/share/helm/plugins.  Returns a NULL-terminated malloc'd array
+   of malloc'd strings; NULL when out of memory. */
+char **helm_plugin_dirs(void);
+void helm_strings_free(char **s);
+
+typedef struct helm_plugin_set {
+    helm_plugin **plugins;
+    size_t n;
+} helm_plugin_set;
+
+/* Loads every subdirectory with a plugin.yaml of every directory of
+   helm_plugin_dirs(), in order, each directory's entries sorted by name
+   (as Helm's glob); a broken one is reported through report (may be
+   NULL; why is the load error's message, which names the file) and
+   skipped; two with the same name, in one directory or in two, fail the
+   whole call with an error naming both directories. */
+wasm_status helm_plugins_find(helm_plugin_set *out,
+                              void (*report)(void *user, const char *dir, const char *why),
+                              void *user, wasm_error *err);
+void helm_plugins_free(helm_plugin_set *set);
+
+/* The PROVENANCE column of `helm plugin list` (internal/plugin/
+   signing_info.go): Helm looks the plugin up by name in its data path,
+   not where it was found, so a plugin found only through $HELM_PLUGINS is
+   "unknown"; a symlink there is "local dev"; without NAME-VERSION.tgz and
+   its .prov beside it "unsigned"; then "invalid provenance", "mismatched
+   provenance" (the .prov's sha256 of the .tgz) or "signed" (the
+   signature itself is not checked, as in Helm). */
+const char *helm_plugin_provenance(const helm_plugin *p);
+
+
+/* ---- Running extism/v1 plugins (run.c, env.c, messages.c) ---------------- */
+
+/* Limits where Helm 4 has none, in one place.  A plugin's runtimeConfig
+   may lower each; only the user raises the ceiling (helm_run_options.
+   ceiling, from --memory-max, --timeout, --http-response-max, --var-max),
+   and a plugin asking for more than the ceiling gets the ceiling (the
+   audit trail says so).  Helm 4: memory up to 4 GiB, HTTP and var caps
+   of 0 (every HTTP call fails), no timeout. */
+#define HELM_DEFAULT_MAX_PAGES 1024u                        /* 64 MiB of linear memory */
+#define HELM_DEFAULT_MAX_HTTP_RESPONSE EXT_DEFAULT_MAX_HTTP_RESPONSE  /* 50 MiB, Extism's */
+#define HELM_DEFAULT_MAX_VAR_BYTES EXT_DEFAULT_MAX_VAR_BYTES          /* 1 MiB, Extism's */
+#define HELM_DEFAULT_TIMEOUT_MS 30000u                      /* 30 s per invocation */
+
+/* How an invocation failed; programs match on this, people read the
+   message.  Each maps to an exit code of its own in the CLI. */
+typedef enum helm_error_kind {
+    HELM_ERR_NONE = 0,
+    HELM_ERR_PLUGIN,    /* the plugin failed with its own message (or a denied request) */
+    HELM_ERR_EXIT,      /* a non-zero return or exit code and no message (code) */
+    HELM_ERR_TRAP,      /* the plugin trapped */
+    HELM_ERR_TIMEOUT,   /* the timeout expired */
+    HELM_ERR_MEMORY,    /* the memory cap stopped it */
+    HELM_ERR_LIMIT,     /* another limit: output, input, vars, fuel */
+    HELM_ERR_OUTPUT,    /* its output is not the type's output message */
+    HELM_ERR_LOAD,      /* plugin.wasm missing or invalid, an unknown host
+                           function, no entry function */
+    HELM_ERR_REFUSED,   /* not an extism/v1 plugin, or not of the type wanted */
+    HELM_ERR_INPUT,     /* the input cannot be made (text that is not UTF-8) */
+    HELM_ERR_HOST,      /* anything else on our side (memory, I/O) */
+} helm_error_kind;
+
+#define HELM_ERROR_MAX (WASM_ERROR_MESSAGE_MAX + 160)
+
+typedef struct helm_error {
+    helm_error_kind kind;
+    int32_t code;                  /* HELM_ERR_EXIT: the plugin's code */
+    char message[HELM_ERROR_MAX];  /* one line: "plugin NAME: cause" */
+} helm_error;
+
+/* The user's ceilings over every plugin's limits. */
+typedef struct helm_limits {
+    uint32_t max_pages;
+    uint64_t max_http_response, max_var_bytes, timeout_ms;
+} helm_limits;
+
+typedef struct helm_run_options {
+    helm_limits ceiling;            /* helm_run_options_default: the defaults */
+    ext_log_level log_level;        /* default EXT_LOG_WARN */
+    FILE *log_file;                 /* plugin logs, "NAME: [level] message"; default stderr */
+    FILE *audit_file;               /* every grant used or denied, JSON lines; NULL: none */
+    guard_audit_fn audit;           /* and/or a callback; NULL: none */
+    void *audit_user;
+    const ext_host_fn *host_fns;    /* what the embedder offers; a plugin gets */
+    size_t nhost_fns;               /*   only those its hostFunctions name */
+    const char *const *env;         /* the guest's environment (KEY=VALUE); NULL: */
+    size_t nenv;                    /*   helm_plugin_env's */
+    int64_t fuel;                   /* < 0: unlimited (default) */
+} helm_run_options;
+
+void helm_run_options_default(helm_run_options *o);
+
+/* The environment a plugin sees: Helm's plugin variables as Helm 4 sets
+   them (HELM_PLUGIN_NAME, HELM_PLUGIN_DIR, HELM_NAMESPACE, HELM_DEBUG,
+   HELM_KUBECONTEXT, HELM_PLUGINS, HELM_REGISTRY_CONFIG, ...), each from
+   the host variable of that name or Helm's default, and nothing else of
+   the host's.  HELM_KUBETOKEN is not passed: no credential reaches a
+   sandbox unless its message carries it.  NULL-terminated, malloc'd
+   (helm_strings_free). */
+char **helm_plugin_env(const helm_plugin *p);
+
+/* One invocation in a fresh sandbox: plugin.wasm with the limits and
+   grants of p->extism and o, WASI linked (environment only o->env or
+   helm_plugin_env, a temp dir at /tmp when granted, removed after
+   whatever happens), the entry function called with input.  On success
+   *output is the raw output (malloc'd, NUL after *output_len bytes).
+   stdio_inherit: the guest's stdin/stdout/stderr are this process's
+   (cli/v1); otherwise stdin and stdout are closed, stderr inherited. */
+helm_error_kind helm_plugin_invoke(const helm_plugin *p, const helm_run_options *o,
+                                   const char *input, size_t input_len, bool stdio_inherit,
+                                   char **output, size_t *output_len, helm_error *err);
+
+/* cli/v1: input {"extraArgs": [...]}; what the plugin prints is the
+   output; an output message {"data": "..."} is written to out after. */
+helm_error_kind helm_run_cli(const helm_plugin *p, const helm_run_options *o,
+                             const char *const *args, size_t nargs, FILE *out, helm_error *err);
+
+/* getter/v1 options, with Helm's names (schema.GetterOptionsV1). */
+typedef struct helm_getter_options {
+    const char *url, *cert_file, *key_file, *ca_file;     /* NULL: "" */
+    bool untar, insecure_skip_verify_tls, plain_http;
+    const char *accept_header, *username, *password;
+    bool pass_credentials_all;
+    const char *user_agent, *version;
+    int64_t timeout_ns;
+} helm_getter_options;
+
+/* getter/v1: input {"href", "protocol", "options"}, output {"data":
+   "<base64>"}; *data is the decoded bytes (malloc'd). */
+helm_error_kind helm_run_getter(const helm_plugin *p, const helm_run_options *o,
+                                const char *href, const helm_getter_options *opts,
+                                uint8_t **data, size_t *len, helm_error *err);
+
+/* The getter for href: the first getter/v1 plugin of set whose protocols
+   include href's scheme (lowercased, as Go's url.Parse gives it); NULL
+   when none.  scheme receives the scheme ("" when href has none). */
+const helm_plugin *helm_find_getter(const helm_plugin_set *set, const char *href,
+                                    char *scheme, size_t scheme_size);
+
+/* postrenderer/v1: input {"manifests": "<text>", "extraArgs": [...]},
+   output {"manifests": "<text>"}, byte for byte (malloc'd). */
+helm_error_kind helm_run_postrender(const helm_plugin *p, const helm_run_options *o,
+                                    const char *manifests, size_t len,
+                                    const char *const *args, size_t nargs,
+                                    char **out, size_t *out_len, helm_error *err);
+
+/* The plugin of set named name, or NULL. */
+const helm_plugin *helm_plugin_find(const helm_plugin_set *set, const char *name);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,289 @@
+/*
+ * messages.c - the plugin types: the JSON messages of cli/v1, getter/v1
+ * and postrenderer/v1 (Helm 4's internal/plugin/schema: cli.go,
+ * getter.go, postrenderer.go) around helm_plugin_invoke, and finding the
+ * plugin for a command (a name, a URL scheme).
+ *
+ * Inputs are made with jansson from UTF-8 text (anything else is refused
+ * rather than mangled).  Outputs must be the type's message: a JSON
+ * object whose known members have the type Go's encoding/json gives them
+ * (a []byte is base64 text); unknown members are ignored, as
+ * encoding/json ignores them.  Where Helm 4 sends and expects the
+ * manifests as a bytes.Buffer (serialized "{}", helm#31832), they are
+ * the text here, byte for byte.
+ */
+#include <ctype.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "helm/helm.h"
+#include "helm/run_msg.h"
+
+static helm_error_kind check_type(const helm_plugin *p, const char *type, helm_error *err)
+{
+    if (p->type && strcmp(p->type, type) == 0) return HELM_ERR_NONE;
+    return helm_run_fail(err, p, HELM_ERR_REFUSED, HELM_MSG_WRONG_TYPE, p->type ? p->type : "(untyped)",
+                type);
+}
+
+/* ["a", "b", ...]; NULL (reported) when an argument is not UTF-8. */
+static json_t *args_array(const helm_plugin *p, const char *const *args, size_t n,
+                          helm_error *err)
+{
+    json_t *a = json_array();
+    if (!a) return helm_run_fail(err, p, HELM_ERR_HOST, HELM_MSG_NOMEM), NULL;
+    for (size_t i = 0; i < n; i++) {
+        json_t *s = json_string(args[i]);
+        if (!s || json_array_append_new(a, s) != 0) {
+            json_decref(a);
+            helm_run_fail(err, p, s ? HELM_ERR_HOST : HELM_ERR_INPUT, HELM_MSG_NOT_UTF8, "an argument");
+            return NULL;
+        }
+    }
+    return a;
+}
+
+/* Dumps msg (taken), invokes, and parses the output as a JSON object,
+   NULL when the output is empty; *kind says how it went. */
+static json_t *exchange(const helm_plugin *p, const helm_run_options *o, json_t *msg,
+                        bool inherit, helm_error_kind *kind, helm_error *err)
+{
+    char *in = json_dumps(msg, JSON_COMPACT);
+    json_decref(msg);
+    if (!in) {
+        *kind = helm_run_fail(err, p, HELM_ERR_HOST, HELM_MSG_NOMEM);
+        return NULL;
+    }
+    char *out = NULL;
+    size_t len = 0;
+    *kind = helm_plugin_invoke(p, o, in, strlen(in), inherit, &out, &len, err);
+    free(in);
+    if (*kind != HELM_ERR_NONE || len == 0) {
+        free(out);
+        return NULL;
+    }
+    json_error_t jerr;
+    json_t *root = json_loadb(out, len, JSON_ALLOW_NUL, &jerr);
+    free(out);
+    if (!root || !json_is_object(root)) {
+        *kind = helm_run_fail(err, p, HELM_ERR_OUTPUT, HELM_MSG_OUT_NOT_JSON, p->type,
+                     root ? "not an object" : jerr.text);
+        json_decref(root);
+        return NULL;
+    }
+    return root;
+}
+
+/* A string member (NULL when absent or null); *bad when of another type. */
+static json_t *string_member(const helm_plugin *p, json_t *root, const char *key,
+                             helm_error_kind *kind, helm_error *err)
+{
+    json_t *v = root ? json_object_get(root, key) : NULL;
+    if (!v || json_is_null(v)) return NULL;
+    if (!json_is_string(v)) {
+        *kind = helm_run_fail(err, p, HELM_ERR_OUTPUT, HELM_MSG_OUT_FIELD, p->type, key, "is not a string");
+        return NULL;
+    }
+    return v;
+}
+
+/* ---- cli/v1 ----------------------------------------------------------------- */
+
+helm_error_kind helm_run_cli(const helm_plugin *p, const helm_run_options *o,
+                             const char *const *args, size_t nargs, FILE *out, helm_error *err)
+{
+    helm_error_kind kind = check_type(p, "cli/v1", err);
+    if (kind != HELM_ERR_NONE) return kind;
+    json_t *a = args_array(p, args, nargs, err);
+    if (!a) return err->kind;
+    json_t *msg = json_pack("{s:o}", "extraArgs", a);
+    if (!msg) return helm_run_fail(err, p, HELM_ERR_HOST, HELM_MSG_NOMEM);
+    json_t *root = exchange(p, o, msg, true, &kind, err);
+    json_t *data = string_member(p, root, "data", &kind, err);
+    if (data && kind == HELM_ERR_NONE) {
+        size_t n = json_string_length(data);
+        if (n && fwrite(json_string_value(data), 1, n, out) != n)
+            kind = helm_run_fail(err, p, HELM_ERR_HOST, "cannot write the output");
+    }
+    fflush(out);
+    json_decref(root);
+    return kind;
+}
+
+/* ---- getter/v1 -------------------------------------------------------------- */
+
+static int b64_value(unsigned char c)
+{
+    if (c >= 'A' && c <= 'Z') return c - 'A';
+    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+    if (c >= '0' && c <= '9') return c - '0' + 52;
+    if (c == '+') return 62;
+    if (c == '/') return 63;
+    return -1;
+}
+
+/* Standard base64 with padding, as Go's encoding/json writes a []byte
+   (its decoder also skips \r and \n).  NULL when malformed. */
+static uint8_t *b64_decode(const char *s, size_t n, size_t *out_len)
+{
+    uint8_t *out = malloc(n / 4 * 3 + 3);
+    if (!out) return NULL;
+    size_t o = 0, q = 0, pad = 0;
+    uint32_t acc = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '\r' || c == '\n') continue;
+        int v = c == '=' ? 0 : b64_value(c);
+        if (v < 0 || (pad && c != '=')) goto bad;
+        if (c == '=') pad++;
+        acc = acc << 6 | (uint32_t)v;
+        if (++q == 4) {
+            if (pad > 2) goto bad;
+            out[o++] = (uint8_t)(acc >> 16);
+            if (pad < 2) out[o++] = (uint8_t)(acc >> 8);
+            if (pad < 1) out[o++] = (uint8_t)acc;
+            q = 0;
+            acc = 0;
+        }
+    }
+    if (q != 0) goto bad;
+    *out_len = o;
+    return out;
+bad:
+    free(out);
+    return NULL;
+}
+
+static json_t *options_json(const helm_getter_options *g, int64_t dflt_timeout)
+{
+    helm_getter_options none;
+    if (!g) {
+        memset(&none, 0, sizeof none);
+        g = &none;
+    }
+#define S(x) ((x) ? (x) : "")
+    return json_pack("{s:s, s:s, s:s, s:s, s:b, s:b, s:b, s:s, s:s, s:s, s:b, s:s, s:s, s:I}",
+                     "URL", S(g->url), "CertFile", S(g->cert_file), "KeyFile", S(g->key_file),
+                     "CAFile", S(g->ca_file), "UNTar", g->untar,
+                     "InsecureSkipVerifyTLS", g->insecure_skip_verify_tls,
+                     "PlainHTTP", g->plain_http, "AcceptHeader", S(g->accept_header),
+                     "Username", S(g->username), "Password", S(g->password),
+                     "PassCredentialsAll", g->pass_credentials_all,
+                     "UserAgent", S(g->user_agent), "Version", S(g->version),
+                     "Timeout", (json_int_t)(g->timeout_ns ? g->timeout_ns : dflt_timeout));
+#undef S
+}
+
+/* The scheme as Go's url.Parse reads it: ALPHA *(ALPHA / DIGIT / + - .)
+   before a ':', lowercased; "" when there is none. */
+static void scheme_of(const char *href, char *out, size_t size)
+{
+    size_t n = 0;
+    out[0] = 0;
+    if (!isalpha((unsigned char)href[0])) return;
+    while (href[n] && (isalnum((unsigned char)href[n]) || strchr("+-.", href[n]))) n++;
+    if (href[n] != ':' || n >= size) return;
+    for (size_t i = 0; i < n; i++) out[i] = (char)tolower((unsigned char)href[i]);
+    out[n] = 0;
+}
+
+helm_error_kind helm_run_getter(const helm_plugin *p, const helm_run_options *o,
+                                const char *href, const helm_getter_options *opts,
+                                uint8_t **data, size_t *len, helm_error *err)
+{
+    *data = NULL;
+    *len = 0;
+    helm_error_kind kind = check_type(p, "getter/v1", err);
+    if (kind != HELM_ERR_NONE) return kind;
+    char scheme[64];
+    scheme_of(href, scheme, sizeof scheme);
+    json_t *h = json_string(href), *pr = json_string(scheme), *op = options_json(opts, 0);
+    if (!h || !pr || !op) {
+        json_decref(h);
+        json_decref(pr);
+        json_decref(op);
+        return helm_run_fail(err, p, h ? HELM_ERR_HOST : HELM_ERR_INPUT, HELM_MSG_NOT_UTF8, "the URL");
+    }
+    json_t *msg = json_pack("{s:o, s:o, s:o}", "href", h, "protocol", pr, "options", op);
+    if (!msg) return helm_run_fail(err, p, HELM_ERR_HOST, HELM_MSG_NOMEM);
+    json_t *root = exchange(p, o, msg, false, &kind, err);
+    if (kind == HELM_ERR_NONE && !root)
+        kind = helm_run_fail(err, p, HELM_ERR_OUTPUT, HELM_MSG_OUT_NOT_JSON, p->type, "empty");
+    json_t *d = kind == HELM_ERR_NONE ? string_member(p, root, "data", &kind, err) : NULL;
+    if (kind == HELM_ERR_NONE && !d)
+        kind = helm_run_fail(err, p, HELM_ERR_OUTPUT, HELM_MSG_OUT_FIELD, p->type, "data", "is missing");
+    if (kind == HELM_ERR_NONE) {
+        *data = b64_decode(json_string_value(d), json_string_length(d), len);
+        if (!*data) kind = helm_run_fail(err, p, HELM_ERR_OUTPUT, HELM_MSG_OUT_BASE64);
+    }
+    json_decref(root);
+    return kind;
+}
+
+const helm_plugin *helm_find_getter(const helm_plugin_set *set, const char *href, char *scheme,
+                                    size_t scheme_size)
+{
+    scheme_of(href, scheme, scheme_size);
+    if (!scheme[0]) return NULL;
+    for (size_t i = 0; i < set->n; i++) {
+        const helm_plugin *p = set->plugins[i];
+        if (!p->type || strcmp(p->type, "getter/v1") != 0) continue;
+        for (size_t k = 0; k < p->nprotocols; k++)
+            if (p->protocols[k] && strcmp(p->protocols[k], scheme) == 0) return p;
+    }
+    return NULL;
+}
+
+const helm_plugin *helm_plugin_find(const helm_plugin_set *set, const char *name)
+{
+    for (size_t i = 0; i < set->n; i++)
+        if (set->plugins[i]->name && strcmp(set->plugins[i]->name, name) == 0)
+            return set->plugins[i];
+    return NULL;
+}
+
+/* ---- postrenderer/v1 ---------------------------------------------------------- */
+
+helm_error_kind helm_run_postrender(const helm_plugin *p, const helm_run_options *o,
+                                    const char *manifests, size_t len,
+                                    const char *const *args, size_t nargs,
+                                    char **out, size_t *out_len, helm_error *err)
+{
+    *out = NULL;
+    *out_len = 0;
+    helm_error_kind kind = check_type(p, "postrenderer/v1", err);
+    if (kind != HELM_ERR_NONE) return kind;
+    json_t *m = json_stringn(manifests, len);
+    if (!m) return helm_run_fail(err, p, HELM_ERR_INPUT, HELM_MSG_NOT_UTF8, "the manifests");
+    json_t *a = args_array(p, args, nargs, err);
+    if (!a) {
+        json_decref(m);
+        return err->kind;
+    }
+    json_t *msg = json_pack("{s:o, s:o}", "manifests", m, "extraArgs", a);
+    if (!msg) return helm_run_fail(err, p, HELM_ERR_HOST, HELM_MSG_NOMEM);
+    json_t *root = exchange(p, o, msg, false, &kind, err);
+    if (kind == HELM_ERR_NONE && !root)
+        kind = helm_run_fail(err, p, HELM_ERR_OUTPUT, HELM_MSG_OUT_NOT_JSON, p->type, "empty");
+    json_t *v = kind == HELM_ERR_NONE ? string_member(p, root, "manifests", &kind, err) : NULL;
+    if (kind == HELM_ERR_NONE && !v)
+        kind = helm_run_fail(err, p, HELM_ERR_OUTPUT, HELM_MSG_OUT_FIELD, p->type, "manifests", "is missing");
+    if (kind == HELM_ERR_NONE) {
+        /* Helm refuses an output of only white space as "empty". */
+        const char *s = json_string_value(v);
+        size_t n = json_string_length(v), i = 0;
+        while (i < n && isspace((unsigned char)s[i])) i++;
+        if (i == n) {
+            kind = helm_run_fail(err, p, HELM_ERR_OUTPUT, HELM_MSG_OUT_EMPTY);
+        } else if (!(*out = malloc(n + 1))) {
+            kind = helm_run_fail(err, p, HELM_ERR_HOST, HELM_MSG_NOMEM);
+        } else {
+            memcpy(*out, s, n);
+            (*out)[n] = 0;
+            *out_len = n;
+        }
+    }
+    json_decref(root);
+    return kind;
+}

@@ -1,0 +1,42 @@
+# helm.mk - the Helm plugin suite (included by the Makefile after
+# tests/extism/extism.mk, whose PLUGIN_CC, PLUGIN_CFLAGS and PDK_H it uses).
+#
+# Test plugins are C files built with the PDK as WASI reactors:
+#   tests/helm/plugins/NAME.c -> $(BUILD)/tests/helm/wasm/NAME.wasm
+# Each fixture directory tests/helm/plugins/DIR/ holds a plugin.yaml and,
+# for an extism/v1 plugin, a file wasm-from naming the source whose module
+# becomes its plugin.wasm.  They are assembled into a HELM_PLUGINS layout,
+#   $(BUILD)/tests/helm/plugins/DIR/{plugin.yaml,plugin.wasm}
+# (no .wasm is committed).  tests/helm/run.sh drives `wasmguard plugin
+# run`, `get` and `post-render` against it, with tests/extism/httpd for
+# HTTP.
+#
+#   make check-helm      build and run the suite alone
+#   make helm-plugins    build the layout only
+
+HELM_T        := $(BUILD)/tests/helm
+HELM_SRCS     := $(sort $(wildcard tests/helm/plugins/*.c))
+HELM_WASM     := $(patsubst tests/helm/plugins/%.c,$(HELM_T)/wasm/%.wasm,$(HELM_SRCS))
+HELM_FIXTURES := $(sort $(wildcard tests/helm/plugins/*/plugin.yaml tests/helm/plugins/*/wasm-from))
+
+$(HELM_T)/wasm/%.wasm: tests/helm/plugins/%.c tests/helm/plugins/json.h $(PDK_H)
+	@mkdir -p $(@D)
+	$(PLUGIN_CC) $(PLUGIN_CFLAGS) -Itests/helm/plugins -o $@ $<
+
+$(HELM_T)/plugins.stamp: $(HELM_WASM) $(HELM_FIXTURES)
+	@rm -rf $(HELM_T)/plugins && mkdir -p $(HELM_T)/plugins
+	@for d in tests/helm/plugins/*/; do \
+	    n=$$(basename $$d); mkdir -p $(HELM_T)/plugins/$$n; \
+	    cp $$d/plugin.yaml $(HELM_T)/plugins/$$n/plugin.yaml; \
+	    if [ -f $$d/wasm-from ]; then \
+	        cp $(HELM_T)/wasm/$$(cat $$d/wasm-from).wasm $(HELM_T)/plugins/$$n/plugin.wasm || exit 1; \
+	    fi; \
+	done
+	@touch $@
+
+check-build: $(HELM_T)/plugins.stamp
+
+.PHONY: check-helm helm-plugins
+helm-plugins: $(HELM_T)/plugins.stamp
+check-helm: $(HELM_T)/plugins.stamp $(BUILD)/wasmguard $(EXT_HTTPD)
+	@bash tests/helm/run.sh $(BUILD)/wasmguard
