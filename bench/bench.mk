@@ -86,3 +86,10 @@ bench-plugin: $(BENCH_PLUGIN) $(BENCH_PLUGIN_BIN)
 	@bash bench/plugin_run.sh $(BENCH_PLUGIN_BIN) $(BENCH_PLUGIN) $(BENCH_NODE_DIR) | \
 	    tee $(BENCH_OUT)/plugin_results.txt
 bench: bench-plugin
+
+# ---- Helm plugins: a whole plugin run process, post-render throughput ----
+.PHONY: bench-helm
+bench-helm: $(BUILD)/wasmguard helm-plugins
+	@bash bench/helm_run.sh $(BUILD)/wasmguard $(BUILD)/tests/helm/plugins $(BENCH_OUT)/helm | \
+	    tee $(BENCH_OUT)/helm_results.txt
+bench: bench-helm
