@@ -20,6 +20,12 @@
 
 #include <curl/curl.h>
 #include <jansson.h>
+
+#include "extism/curl_lazy.h"
+
+/* Every curl call goes through the table loaded by ext_curl_load, which
+   ext_http_do calls before anything else. */
+#define CURL_API (ext_curl_load(NULL))
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -34,10 +40,7 @@
 /* How much of a URL goes into an error message. */
 #define HTTP_URL_SHOWN 100
 
-static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
-static CURLcode curl_init_rc = CURLE_FAILED_INIT;
 
-static void curl_init(void) { curl_init_rc = curl_global_init(CURL_GLOBAL_DEFAULT); }
 
 /* The request as it stands at the current hop. */
 typedef struct http_req {
@@ -315,7 +318,7 @@ static struct curl_slist *build_headers(const http_req *rq, bool with_body, bool
             if (!line) goto oom;
             if (s[0]) sprintf(line, "%s: %s", name, s);
             else sprintf(line, "%s;", name);
-            t = curl_slist_append(list, line);
+            t = CURL_API->slist_append(list, line);
             free(line);
             if (!t) goto oom;
             list = t;
@@ -323,16 +326,16 @@ static struct curl_slist *build_headers(const http_req *rq, bool with_body, bool
     }
     /* No "Expect: 100-continue" round trip, no form content type by default. */
     if (!has_expect) {
-        if (!(t = curl_slist_append(list, "Expect:"))) goto oom;
+        if (!(t = CURL_API->slist_append(list, "Expect:"))) goto oom;
         list = t;
     }
     if (with_body && !has_type) {
-        if (!(t = curl_slist_append(list, "Content-Type:"))) goto oom;
+        if (!(t = CURL_API->slist_append(list, "Content-Type:"))) goto oom;
         list = t;
     }
     return list;
 oom:
-    curl_slist_free_all(list);
+    CURL_API->slist_free_all(list);
     *oom = true;
     return NULL;
 }
@@ -342,8 +345,8 @@ static bool setup_hop(CURL *c, CURLU *u, const http_req *rq, http_xfer *x,
                       struct curl_slist *headers, char *errbuf)
 {
     bool ok = true;
-    curl_easy_reset(c);
-#define SET(opt, val) ok &= curl_easy_setopt(c, opt, val) == CURLE_OK
+    CURL_API->easy_reset(c);
+#define SET(opt, val) ok &= CURL_API->easy_setopt(c, opt, val) == CURLE_OK
     SET(CURLOPT_CURLU, u);
     SET(CURLOPT_PROTOCOLS_STR, "http,https");
     SET(CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
@@ -396,19 +399,19 @@ static bool check_hop(guard *g, const char *who, const http_req *rq, int hop, CU
 {
     char rule[GUARD_RULE_MAX];
     char *host = NULL;
-    CURLU *u = curl_url();
+    CURLU *u = CURL_API->url();
     CURLUcode uc = CURLUE_OUT_OF_MEMORY;
-    if (u) uc = curl_url_set(u, CURLUPART_URL, rq->url, 0);
-    if (uc == CURLUE_OK) uc = curl_url_get(u, CURLUPART_HOST, &host, 0);
+    if (u) uc = CURL_API->url_set(u, CURLUPART_URL, rq->url, 0);
+    if (uc == CURLUE_OK) uc = CURL_API->url_get(u, CURLUPART_HOST, &host, 0);
     bool allowed = guard_http_client(g, who, rq->method, rq->url, uc == CURLUE_OK ? host : NULL,
                                      rule);
-    curl_free(host);
+    CURL_API->free(host);
     if (!allowed) {
         const char *what = hop ? "redirect" : "request";
-        curl_url_cleanup(u);
+        CURL_API->url_cleanup(u);
         if (uc != CURLUE_OK)
             return fail(r, EXT_HTTP_DENIED, "HTTP %s to %.*s denied: %s (curl: %s)", what,
-                        HTTP_URL_SHOWN, rq->url, rule, curl_url_strerror(uc));
+                        HTTP_URL_SHOWN, rq->url, rule, CURL_API->url_strerror(uc));
         return fail(r, EXT_HTTP_DENIED, "HTTP %s to %.*s denied: %s", what, HTTP_URL_SHOWN,
                     rq->url, rule);
     }
@@ -427,14 +430,14 @@ static bool do_hop(CURL *c, guard *g, const char *who, const http_req *rq, int h
     struct curl_slist *headers = build_headers(rq, with_body, &oom);
     if (oom) return fail(r, EXT_HTTP_FAILED, "HTTP request: out of memory");
     if (!setup_hop(c, *u, rq, x, headers, errbuf)) {
-        curl_slist_free_all(headers);
+        CURL_API->slist_free_all(headers);
         return fail(r, EXT_HTTP_FAILED, "HTTP request: curl lacks a needed option");
     }
-    CURLcode rc = curl_easy_perform(c);
+    CURLcode rc = CURL_API->easy_perform(c);
     long status = 0;
-    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+    CURL_API->easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
     r->status = (int)status;
-    curl_slist_free_all(headers);
+    CURL_API->slist_free_all(headers);
     if (x->over || rc == CURLE_FILESIZE_EXCEEDED)
         return fail(r, EXT_HTTP_LIMIT,
                     "HTTP response exceeds the limit of %llu bytes (max_http_response_bytes)",
@@ -448,7 +451,7 @@ static bool do_hop(CURL *c, guard *g, const char *who, const http_req *rq, int h
     if (x->oom) return fail(r, EXT_HTTP_FAILED, "HTTP request: out of memory");
     if (rc != CURLE_OK)
         return fail(r, EXT_HTTP_FAILED, "HTTP request to %.*s failed: %s", HTTP_URL_SHOWN,
-                    rq->url, errbuf[0] ? errbuf : curl_easy_strerror(rc));
+                    rq->url, errbuf[0] ? errbuf : CURL_API->easy_strerror(rc));
     return true;
 }
 
@@ -466,11 +469,11 @@ static bool same_origin(CURLU *a, CURLU *b)
     bool same = true;
     for (size_t i = 0; i < 3 && same; i++) {
         char *x = NULL, *y = NULL;
-        same = curl_url_get(a, parts[i], &x, CURLU_DEFAULT_PORT) == CURLUE_OK &&
-               curl_url_get(b, parts[i], &y, CURLU_DEFAULT_PORT) == CURLUE_OK &&
+        same = CURL_API->url_get(a, parts[i], &x, CURLU_DEFAULT_PORT) == CURLUE_OK &&
+               CURL_API->url_get(b, parts[i], &y, CURLU_DEFAULT_PORT) == CURLUE_OK &&
                strcasecmp(x, y) == 0;
-        curl_free(x);
-        curl_free(y);
+        CURL_API->free(x);
+        CURL_API->free(y);
     }
     return same;
 }
@@ -478,11 +481,11 @@ static bool same_origin(CURLU *a, CURLU *b)
 /* Turns rq into the request the redirect of x (from the URL in u) asks for. */
 static bool follow(http_req *rq, CURLU *u, const http_xfer *x, int status, ext_http_result *r)
 {
-    CURLU *next = curl_url_dup(u);
+    CURLU *next = CURL_API->url_dup(u);
     char *url = NULL;
-    CURLUcode uc = next ? curl_url_set(next, CURLUPART_URL, x->location, CURLU_NON_SUPPORT_SCHEME)
+    CURLUcode uc = next ? CURL_API->url_set(next, CURLUPART_URL, x->location, CURLU_NON_SUPPORT_SCHEME)
                         : CURLUE_OUT_OF_MEMORY;
-    if (uc == CURLUE_OK) uc = curl_url_get(next, CURLUPART_URL, &url, 0);
+    if (uc == CURLUE_OK) uc = CURL_API->url_get(next, CURLUPART_URL, &url, 0);
     if (uc != CURLUE_OK) {
         /* Hand the Location as it came to the guard, which denies it. */
         url = NULL;
@@ -493,8 +496,8 @@ static bool follow(http_req *rq, CURLU *u, const http_xfer *x, int status, ext_h
         rq->url = strdup(url);
         if (!same_origin(u, next)) rq->drop_credentials = true;
     }
-    curl_free(url);
-    curl_url_cleanup(next);
+    CURL_API->free(url);
+    CURL_API->url_cleanup(next);
     if (!rq->url) return fail(r, EXT_HTTP_FAILED, "HTTP request: out of memory");
     if (status == 303 || ((status == 301 || status == 302) && !strcmp(rq->method, "POST"))) {
         if (strcmp(rq->method, "HEAD")) strcpy(rq->method, "GET");
@@ -517,13 +520,13 @@ static bool run(CURL *c, guard *g, const char *who, http_req *rq, http_xfer *x,
                 ok = fail(r, EXT_HTTP_FAILED, "HTTP request: more than %d redirects",
                           HTTP_MAX_REDIRECTS);
             else if (follow(rq, u, x, r->status, r)) {
-                curl_url_cleanup(u);
+                CURL_API->url_cleanup(u);
                 continue;
             } else {
                 ok = false;
             }
         }
-        curl_url_cleanup(u);
+        CURL_API->url_cleanup(u);
         return ok;
     }
 }
@@ -538,15 +541,14 @@ bool ext_http_do_until(guard *g, const char *who, const char *req_json, size_t r
     CURL *c = NULL;
     bool ok = false;
     memset(r, 0, sizeof *r);
-    pthread_once(&curl_once, curl_init);
-    if (curl_init_rc != CURLE_OK) {
-        fail(r, EXT_HTTP_FAILED, "HTTP request: curl_global_init failed: %s",
-             curl_easy_strerror(curl_init_rc));
+    const char *why = NULL;
+    if (!ext_curl_load(&why)) {
+        fail(r, EXT_HTTP_FAILED, "HTTP request: %s", why);
         goto done;
     }
     if (!parse_request(req_json, req_len, &rq, &root, r)) goto done;
     x.headers = json_object();
-    c = curl_easy_init();
+    c = CURL_API->easy_init();
     if (!x.headers || !c) {
         fail(r, EXT_HTTP_FAILED, "HTTP request: out of memory");
         goto done;
@@ -563,7 +565,7 @@ bool ext_http_do_until(guard *g, const char *who, const char *req_json, size_t r
         x.body = NULL;
     }
 done:
-    if (c) curl_easy_cleanup(c);
+    if (c) CURL_API->easy_cleanup(c);
     free(x.body);
     free(x.location);
     json_decref(x.headers);
