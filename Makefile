@@ -8,7 +8,9 @@ CFLAGS_BASE := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -g -ffp-contract=off
 CFLAGS  ?= -O2
 ALL_CFLAGS = $(CFLAGS_BASE) $(CFLAGS)
 SAN_FLAGS := -O1 -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
-LDLIBS  := -lfyaml -lcurl -lcrypto -ljansson -lm -lpthread
+# libcurl is not linked: src/extism/curl_lazy.c loads it on the first
+# HTTP request (it maps some thirty libraries every process would pay for).
+LDLIBS  := -lfyaml -lcrypto -ljansson -lm -lpthread -ldl
 
 WASM_SRC := $(sort $(wildcard src/wasm/*.c))
 WASI_SRC := $(sort $(wildcard src/wasi/*.c))
@@ -98,6 +100,46 @@ demo: deps $(BUILD)/wasmguard $(BUILD)/examples/fib.wasm $(BUILD)/examples/sandb
 	@echo "   '..' or through a symlink the program made.  After the run the temp dir"
 	@echo "   is removed: \$$TMPDIR holds $$(ls -A $(DEMO_TMP) | wc -l) entries now."
 	@rm -rf $(DEMO_TMP)
+	@$(MAKE) -s demo-helm
+
+# The main job: Helm 4 plugins (examples/helm) installed into a temporary
+# HELM_PLUGINS, each invocation in a fresh sandbox, every grant and denial
+# in the audit trail.
+DEMO_PLUGINS := $(BUILD)/demo/plugins
+DEMO_AUDIT   := $(BUILD)/demo/audit.log
+DEMO_HELM    := hello:hello fetch:fetch add-label:add_label demo-getter:demo_getter
+
+$(BUILD)/examples/helm/%.wasm: examples/helm/%.c examples/helm/helm_json.h $(PDK_H)
+	@mkdir -p $(dir $@)
+	$(PLUGIN_CC) $(PLUGIN_CFLAGS) -Iexamples/helm -o $@ $<
+
+.PHONY: demo-helm
+demo-helm: $(BUILD)/wasmguard $(foreach p,$(DEMO_HELM),$(BUILD)/examples/helm/$(word 2,$(subst :, ,$(p))).wasm)
+	@rm -rf $(DEMO_PLUGINS) $(DEMO_AUDIT) && mkdir -p $(DEMO_PLUGINS)
+	@for p in $(DEMO_HELM); do d=$${p%%:*}; c=$${p##*:}; mkdir -p $(DEMO_PLUGINS)/$$d; \
+	    cp examples/helm/$$d/plugin.yaml $(DEMO_PLUGINS)/$$d/; \
+	    cp $(BUILD)/examples/helm/$$c.wasm $(DEMO_PLUGINS)/$$d/plugin.wasm; done
+	@echo
+	@echo "== Helm 4 plugins (examples/helm), installed into HELM_PLUGINS=$(DEMO_PLUGINS)"
+	HELM_PLUGINS=$(DEMO_PLUGINS) $(BUILD)/wasmguard plugin list
+	@echo
+	@echo "== a cli/v1 plugin: the host's environment (HOME, a cloud secret) never reaches it"
+	AWS_SECRET_ACCESS_KEY=hunter2 HELM_PLUGINS=$(DEMO_PLUGINS) \
+	    $(BUILD)/wasmguard plugin run --audit $(DEMO_AUDIT) hello world
+	@echo
+	@echo "== a postrenderer/v1 plugin: manifests in on stdin, out on stdout"
+	printf 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: demo\n' | \
+	    HELM_PLUGINS=$(DEMO_PLUGINS) $(BUILD)/wasmguard post-render --audit $(DEMO_AUDIT) add-label prod
+	@echo
+	@echo "== a getter/v1 plugin, chosen by the URL's scheme"
+	HELM_PLUGINS=$(DEMO_PLUGINS) $(BUILD)/wasmguard get --audit $(DEMO_AUDIT) demo://charts/mychart-0.1.0.tgz
+	@echo
+	@echo "== a plugin allowed only charts.example.com asks for another host: refused"
+	-HELM_PLUGINS=$(DEMO_PLUGINS) $(BUILD)/wasmguard plugin run --audit $(DEMO_AUDIT) fetch https://evil.example.net/steal
+	@echo
+	@echo "== the audit trail ($(DEMO_AUDIT)) holds every grant and every denial,"
+	@echo "   $$(wc -l < $(DEMO_AUDIT)) events; the requests, and what each plugin was denied:"
+	@grep -E '"kind":"http"|"allowed":false' $(DEMO_AUDIT) | grep -v createTempDir
 
 deps:
 	@bash scripts/deps.sh

@@ -143,6 +143,8 @@ typedef struct cli_helm_options {
     helm_run_options run;
     const char *audit;          /* --audit FILE */
     FILE *audit_file;
+    bool learn;                 /* --learn: o->run.learn is &usage */
+    helm_usage usage;
 } cli_helm_options;
 
 void cli_helm_options_init(cli_helm_options *o, const cli_options *common);
@@ -151,6 +153,9 @@ void cli_helm_options_init(cli_helm_options *o, const cli_options *common);
    CLI_HELM_EXIT_USAGE (reported).  Opens --audit. */
 int cli_helm_parse_options(int argc, char **argv, int *i, cli_helm_options *o);
 void cli_helm_options_close(cli_helm_options *o);
+/* With --learn, when p's sandbox ran: writes the learned runtimeConfig
+   to stderr (stdout stays the plugin's). */
+void cli_helm_print_learned(const cli_helm_options *o, const helm_plugin *p);
 /* Loads the installed plugins (broken ones reported on stderr); returns
    an exit code, having reported any failure. */
 int cli_helm_find_plugins(helm_plugin_set *set);

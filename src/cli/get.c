@@ -65,10 +65,10 @@ int cli_cmd_get(int argc, char **argv, const cli_options *opts)
     helm_error_kind kind = helm_run_getter(p, &o.run, href, &g, &data, &len, &err);
     if (kind != HELM_ERR_NONE) {
         rc = cli_helm_fail(kind, &err);
-        goto done;
-    }
-    if ((len && fwrite(data, 1, len, stdout) != len) || fflush(stdout) != 0)
+    } else if ((len && fwrite(data, 1, len, stdout) != len) || fflush(stdout) != 0) {
         rc = cli_fail(CLI_HELM_EXIT_OTHER, "cannot write the output");
+    }
+    cli_helm_print_learned(&o, p);
 done:
     free(data);
     helm_plugins_free(&set);

@@ -49,6 +49,9 @@ int cli_helm_parse_options(int argc, char **argv, int *i, cli_helm_options *o)
                 !ext_log_level_parse(v, &o->run.log_level))
                 return cli_fail(usage, "--log-level wants trace, debug, info, warn, error or "
                                 "off, not '%s'", v ? v : "");
+        } else if (strcmp(a, "--learn") == 0) {
+            o->learn = true;
+            o->run.learn = &o->usage;
         } else if (cli_is_option(a, "--audit")) {
             if (!(v = cli_option_value(argc, argv, i, "--audit")) || !*v)
                 return cli_fail(usage, "--audit wants a file name");
@@ -72,6 +75,19 @@ void cli_helm_options_close(cli_helm_options *o)
 {
     if (o->audit_file) fclose(o->audit_file);
     o->audit_file = NULL;
+    helm_usage_free(&o->usage);
+}
+
+void cli_helm_print_learned(const cli_helm_options *o, const helm_plugin *p)
+{
+    if (!o->learn || !p) return;
+    if (!o->usage.ran) {
+        fprintf(stderr, "wasmguard: --learn: plugin %s did not run, nothing was learned\n",
+                p->name);
+        return;
+    }
+    fflush(stdout);
+    helm_learn_write(p, &o->usage, stderr);
 }
 
 static void report_broken(void *user, const char *dir, const char *why)
@@ -150,6 +166,7 @@ int cli_cmd_plugin_run(int argc, char **argv, const cli_options *opts)
     helm_error_kind kind = helm_run_cli(p, &o.run, (const char *const *)argv + i + 1,
                                         (size_t)(argc - i - 1), stdout, &err);
     rc = cli_helm_fail(kind, &err);
+    cli_helm_print_learned(&o, p);
 done:
     helm_plugins_free(&set);
     cli_helm_options_close(&o);

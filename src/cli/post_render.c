@@ -69,12 +69,11 @@ int cli_cmd_post_render(int argc, char **argv, const cli_options *opts)
     helm_error_kind kind = helm_run_postrender(p, &o.run, in, in_len,
                                                (const char *const *)argv + i + 1,
                                                (size_t)(argc - i - 1), &out, &out_len, &err);
-    if (kind != HELM_ERR_NONE) {
+    if (kind != HELM_ERR_NONE)
         rc = cli_helm_fail(kind, &err);
-        goto done;
-    }
-    if ((out_len && fwrite(out, 1, out_len, stdout) != out_len) || fflush(stdout) != 0)
+    else if ((out_len && fwrite(out, 1, out_len, stdout) != out_len) || fflush(stdout) != 0)
         rc = cli_fail(CLI_HELM_EXIT_OTHER, "cannot write the manifests: %s", strerror(errno));
+    cli_helm_print_learned(&o, p);
 done:
     free(in);
     free(out);

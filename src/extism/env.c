@@ -225,8 +225,10 @@ static wasm_status k_config_get(wasm_call *c, const wasm_val *a, wasm_val *r, vo
                               ULL(a[0]));
     const char *val = NULL;
     for (size_t i = 0; i < p->nconfig && !val; i++)
-        if (strlen(p->config_keys[i]) == klen && memcmp(p->config_keys[i], key, klen) == 0)
+        if (strlen(p->config_keys[i]) == klen && memcmp(p->config_keys[i], key, klen) == 0) {
             val = p->config_values[i];
+            p->config_read[i] = true;
+        }
     ext_kernel_release(&p->kernel, a[0]);
     return new_block(c, p, "config_get", val, val ? strlen(val) : 0, &r[0]);
 }
@@ -276,6 +278,7 @@ static wasm_status k_var_set(wasm_call *c, const wasm_val *a, wasm_val *r, void 
     }
     if (!ext_vars_set(&p->vars, key, klen, val, vlen))
         return wasm_call_fail(c, WASM_NOMEM, "extism var_set: out of memory");
+    if (p->vars.bytes > p->usage.peak_var_bytes) p->usage.peak_var_bytes = p->vars.bytes;
     ext_kernel_release(&p->kernel, a[1]);
     ext_kernel_release(&p->kernel, a[0]);
     return WASM_OK;
@@ -331,6 +334,8 @@ static wasm_status k_http_request(wasm_call *c, const wasm_val *a, wasm_val *r, 
         st = http_failed(c, p, &res);
     } else {
         p->http_status = res.status;
+        p->usage.http_responses++;
+        if (res.len > p->usage.max_http_response) p->usage.max_http_response = res.len;
         p->http_headers = res.headers_json;
         res.headers_json = NULL;
         st = new_block(c, p, "http_request", res.body, res.len, &r[0]);

@@ -137,6 +137,26 @@ bool ext_plugin_has_function(const ext_plugin *p, const char *func);
 void ext_plugin_cancel(ext_plugin *p);
 void ext_plugin_free(ext_plugin *p);
 
+/* What a plugin has used so far (since ext_plugin_new), for learning
+   the smallest grants it needs.  The arrays belong to the plugin. */
+typedef struct ext_usage {
+    size_t nconfig;                  /* the manifest's config, in order */
+    const char *const *config_keys, *const *config_values;
+    const bool *config_read;         /* [i]: config_get found config_keys[i] */
+    size_t nhost_fns;                /* the host functions offered (ext_options) */
+    const char *const *host_fn_names;
+    const uint64_t *host_fn_calls;   /* [i]: calls of host_fn_names[i] */
+    uint64_t http_responses;         /* HTTP requests that got a response */
+    uint64_t max_http_response;      /* the largest response body, bytes */
+    uint64_t peak_var_bytes;         /* the most var bytes (keys + values) held */
+    uint32_t memory_pages;           /* the main memory's pages (it never shrinks) */
+    uint64_t kernel_peak_bytes;      /* the most kernel memory in use at once */
+    bool tmp_dir_used;               /* wasi_tmp_dir_used of its WASI context */
+} ext_usage;
+
+/* The usage record, brought up to date (pages, kernel, temp dir). */
+const ext_usage *ext_plugin_usage(ext_plugin *p);
+
 /* Inside a host function: the plugin making the call, and its kernel
    memory (blocks addressed by offset, 0 = none). */
 ext_plugin *ext_current_plugin(wasm_call *call);

@@ -74,6 +74,7 @@ typedef struct ext_kernel {
     uint64_t input_off, input_len;
     uint64_t output_off, output_len;
     uint64_t error_off;
+    uint64_t peak;       /* the most bytes (offsets + block records) used at once */
 } ext_kernel;
 
 void ext_kernel_init(ext_kernel *k, uint64_t limit);
@@ -155,6 +156,14 @@ struct ext_plugin {
     char init_error[WASM_ERROR_MESSAGE_MAX];
 
     atomic_bool cancelled;
+
+    /* usage (ext_plugin_usage): config reads, host function calls, ... */
+    ext_usage usage;
+    bool *config_read;
+    struct ext_host_tramp *tramps;  /* one per host function offered */
+    char **host_fn_names;
+    uint64_t *host_fn_calls;
+    size_t nhost_fns;
 };
 
 /* env.c: the host function for import `name` of extism:host/env, created

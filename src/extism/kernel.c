@@ -151,6 +151,7 @@ static ext_blk *push(ext_kernel *k, uint64_t len)
     b->off = off;
     b->cap = len;
     k->top = off + len;
+    if (k->top + records > k->peak) k->peak = k->top + records;
     return b;
 }
 

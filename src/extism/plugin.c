@@ -155,6 +155,40 @@ static size_t name_modules(loader *L, const ext_manifest *m, wasm_error *err)
 static wasm_status instantiate(loader *L, size_t i, wasm_error *err);
 static const char *stop_reason(ext_plugin *p, wasm_status st, const wasm_error *e);
 
+/* Host functions are called through a trampoline that counts the calls
+   (ext_plugin_usage), then passes the embedder's own user pointer. */
+typedef struct ext_host_tramp {
+    ext_plugin *p;
+    size_t index;
+    wasm_host_fn fn;
+    void *user;
+} ext_host_tramp;
+
+static wasm_status host_tramp(wasm_call *c, const wasm_val *a, wasm_val *r, void *u)
+{
+    ext_host_tramp *t = u;
+    t->p->host_fn_calls[t->index]++;
+    return t->fn(c, a, r, t->user);
+}
+
+/* The trampolines and the usage arrays of the host functions offered. */
+static bool make_tramps(ext_plugin *p, const ext_options *o)
+{
+    size_t n = o->nhost_fns;
+    if (!n) return true;
+    p->tramps = calloc(n, sizeof *p->tramps);
+    p->host_fn_names = calloc(n, sizeof *p->host_fn_names);
+    p->host_fn_calls = calloc(n, sizeof *p->host_fn_calls);
+    if (!p->tramps || !p->host_fn_names || !p->host_fn_calls) return false;
+    for (; p->nhost_fns < n; p->nhost_fns++) {
+        size_t i = p->nhost_fns;
+        const ext_host_fn *fn = &o->host_fns[i];
+        p->tramps[i] = (ext_host_tramp){p, i, fn->fn, fn->user};
+        if (!(p->host_fn_names[i] = strdup(fn->name ? fn->name : ""))) return false;
+    }
+    return true;
+}
+
 static wasm_status resolve_host_fn(loader *L, const wasm_import_info *im, const char *ns,
                                    wasm_extern *out, bool *found, wasm_error *err)
 {
@@ -174,7 +208,7 @@ static wasm_status resolve_host_fn(loader *L, const wasm_import_info *im, const 
             ext_format_type(&fn->type, want, sizeof want);
             return wasm_error_set(err, WASM_UNLINKABLE, EXT_MSG_HOST_TYPE, ns, fn->name, got, want);
         }
-        wasm_func *f = wasm_func_new_host(L->p->store, &fn->type, fn->fn, fn->user);
+        wasm_func *f = wasm_func_new_host(L->p->store, &fn->type, host_tramp, &L->p->tramps[h]);
         if (!f) return wasm_error_set(err, WASM_NOMEM, EXT_MSG_NOMEM);
         *out = (wasm_extern){.kind = WASM_EXTERN_FUNC, .of.func = f};
         return WASM_OK;
@@ -270,7 +304,8 @@ static bool copy_config(ext_plugin *p, const ext_manifest *m)
 {
     p->config_keys = calloc(m->nconfig + 1, sizeof(char *));
     p->config_values = calloc(m->nconfig + 1, sizeof(char *));
-    if (!p->config_keys || !p->config_values) return false;
+    p->config_read = calloc(m->nconfig + 1, sizeof(bool));
+    if (!p->config_keys || !p->config_values || !p->config_read) return false;
     for (; p->nconfig < m->nconfig; p->nconfig++) {
         size_t i = p->nconfig;
         p->config_keys[i] = strdup(m->config_keys[i] ? m->config_keys[i] : "");
@@ -393,7 +428,7 @@ ext_plugin *ext_plugin_new(const wasm_module *const *modules, const ext_manifest
     p->rc = -1;
     set_limits(p, manifest, opts);
     p->name = strdup(opts->name ? opts->name : "plugin");
-    if (!p->name || !copy_config(p, manifest)) goto nomem;
+    if (!p->name || !copy_config(p, manifest) || !make_tramps(p, opts)) goto nomem;
     p->guard = opts->guard;
     if (!p->guard) {
         p->guard = guard_new((const char *const *)manifest->allowed_hosts,
@@ -433,6 +468,11 @@ void ext_plugin_free(ext_plugin *p)
     }
     free(p->config_keys);
     free(p->config_values);
+    free(p->config_read);
+    for (size_t i = 0; i < p->nhost_fns; i++) free(p->host_fn_names[i]);
+    free(p->host_fn_names);
+    free(p->host_fn_calls);
+    free(p->tramps);
     free(p->http_headers);
     free(p->name);
     free(p);
@@ -672,4 +712,22 @@ uint64_t ext_block_alloc(ext_plugin *p, const void *data, uint64_t len)
     uint64_t off = ext_kernel_alloc(&p->kernel, len, data == NULL);
     if (off && data) memcpy(ext_kernel_ptr(&p->kernel, off), data, len);
     return off;
+}
+
+/* ---- Usage ------------------------------------------------------------------------- */
+
+const ext_usage *ext_plugin_usage(ext_plugin *p)
+{
+    ext_usage *u = &p->usage;
+    u->nconfig = p->nconfig;
+    u->config_keys = (const char *const *)p->config_keys;
+    u->config_values = (const char *const *)p->config_values;
+    u->config_read = p->config_read;
+    u->nhost_fns = p->nhost_fns;
+    u->host_fn_names = (const char *const *)p->host_fn_names;
+    u->host_fn_calls = p->host_fn_calls;
+    u->memory_pages = p->main_memory ? wasm_memory_pages(p->main_memory) : 0;
+    u->kernel_peak_bytes = p->kernel.peak;
+    u->tmp_dir_used = wasi_tmp_dir_used(p->wasi);
+    return u;
 }

@@ -147,6 +147,49 @@ typedef struct helm_limits {
     uint64_t max_http_response, max_var_bytes, timeout_ms;
 } helm_limits;
 
+/* What one invocation used, for --learn (learn.c): filled when
+   helm_run_options.learn points to one.  Strings are malloc'd
+   (helm_usage_free); a later invocation adds to the same record. */
+typedef struct helm_usage {
+    bool ran;                      /* a sandbox was made: the rest is known */
+    char **hosts;                  /* hosts of allowed HTTP requests, as the */
+    size_t nhosts;                 /*   guard read them, each once, in order */
+    char **denied_hosts;           /* hosts of denied requests (for a note) */
+    size_t ndenied_hosts;
+    bool http_used;                /* a request got a response */
+    uint64_t max_http_response;    /* the largest response body, bytes */
+    uint64_t peak_var_bytes;       /* 0: no var set */
+    uint32_t peak_pages;           /* the main memory's pages after the call */
+    uint64_t kernel_peak_bytes;    /* input, output and blocks at once */
+    bool tmp_dir_used;             /* the plugin used /tmp (wasi_tmp_dir_used) */
+    uint64_t elapsed_ns;           /* wall time: load, _initialize and the call */
+    char **host_functions;         /* hostFunctions it called */
+    size_t nhost_functions;
+    char **config_keys, **config_values;  /* config keys it read, with values */
+    size_t nconfig;
+    helm_error_kind outcome;       /* how the invocation ended */
+} helm_usage;
+
+void helm_usage_free(helm_usage *u);
+
+/* The rules of the runtimeConfig learned from a usage record. */
+#define HELM_LEARN_MIN_TIMEOUT_MS 1000u  /* timeout: elapsed x 4, up to whole */
+#define HELM_LEARN_TIMEOUT_FACTOR 4u     /*   seconds, at least 1000 ms */
+#define HELM_LEARN_MIN_BYTES 1024u       /* HTTP and var caps: the next power
+                                            of two at or over the peak, >= 1 KiB */
+
+/* The smallest runtimeConfig that would have sufficed for what u records,
+   as YAML for plugin.yaml: a "runtimeConfig:" block (comments first),
+   strings in JSON-style double quotes.  memory.maxPages is the peak of
+   the main memory (or of the kernel memory, in pages, if larger) plus a
+   quarter, at least one page more; maxHttpResponseBytes and maxVarBytes
+   only when used; allowedHosts exactly the hosts contacted;
+   fileSystem.createTempDir only when /tmp was used; timeout per
+   HELM_LEARN_*; hostFunctions those called; config the keys read with
+   their current values; entryFuncName when p sets one.  Returns false
+   on a write error. */
+bool helm_learn_write(const helm_plugin *p, const helm_usage *u, FILE *out);
+
 typedef struct helm_run_options {
     helm_limits ceiling;            /* helm_run_options_default: the defaults */
     ext_log_level log_level;        /* default EXT_LOG_WARN */
@@ -159,6 +202,7 @@ typedef struct helm_run_options {
     const char *const *env;         /* the guest's environment (KEY=VALUE); NULL: */
     size_t nenv;                    /*   helm_plugin_env's */
     int64_t fuel;                   /* < 0: unlimited (default) */
+    helm_usage *learn;              /* non-NULL: record what the plugin used */
 } helm_run_options;
 
 void helm_run_options_default(helm_run_options *o);

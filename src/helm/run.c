@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "helm/helm.h"
+#include "helm/learn.h"
 #include "helm/run_msg.h"
 
 #define EXTISM_RUNTIME "extism/v1"
@@ -93,6 +94,8 @@ static void audit_event(void *user, const char *line)
         size_t n = strlen(what);
         if (n >= 8 && strcmp(what + n - 8, ": memory") == 0) inv->memory_hit = true;
     }
+    if (inv->o->learn && kind && what && strcmp(kind, "http") == 0)
+        helm_learn_note_http(inv->o->learn, what, json_is_true(json_object_get(ev, "allowed")));
     json_decref(ev);
     if (inv->o->audit) inv->o->audit(inv->o->audit_user, line);
 }
@@ -325,6 +328,7 @@ static helm_error_kind run_sandbox(invocation *inv, const wasm_module *mod, cons
     size_t nfns = 0;
     char **own_env = NULL;
     ext_plugin *plugin = NULL;
+    uint64_t t0 = 0;
     helm_error_kind kind = pick_host_fns(inv, &fns, &nfns, err);
     if (kind != HELM_ERR_NONE) goto done;
 
@@ -362,6 +366,7 @@ static helm_error_kind run_sandbox(invocation *inv, const wasm_module *mod, cons
     const wasm_module *mods[1] = {mod};
     wasm_error we;
     wasm_error_clear(&we);
+    t0 = helm_learn_now_ns();
     if (!(plugin = ext_plugin_new(mods, &m, &eo, &we))) {
         kind = load_failed(inv, &we, err);
         goto done;
@@ -390,6 +395,9 @@ static helm_error_kind run_sandbox(invocation *inv, const wasm_module *mod, cons
     *output = copy;
     *output_len = len;
 done:
+    if (plugin && inv->o->learn)
+        helm_learn_collect(inv->o->learn, ext_plugin_usage(plugin), kind,
+                           helm_learn_now_ns() - t0);
     ext_plugin_free(plugin);  /* removes the temp dir */
     if (own_env) helm_strings_free(own_env);
     free(fns);

@@ -97,6 +97,7 @@ wasi_ctx *wasi_ctx_new(const wasi_config *cfg, wasm_error *err)
 {
     wasi_ctx *ctx = calloc(1, sizeof *ctx);
     if (!ctx) goto nomem;
+    ctx->tmp_preopen = -1;
     ctx->nfds = WASI_MAX_FDS;
     ctx->fds = calloc(ctx->nfds, sizeof *ctx->fds);
     /* one more for the temp dir */
@@ -137,6 +138,7 @@ wasi_ctx *wasi_ctx_new(const wasi_config *cfg, wasm_error *err)
         ctx->tmp_dir = wasi_tmpdir_create(err);
         if (!ctx->tmp_dir) goto fail;
         if (!add_preopen(ctx, ctx->tmp_dir, "/tmp", false, err)) goto fail;
+        ctx->tmp_preopen = (int)ctx->npreopens - 1;
     }
     return ctx;
 nomem:
@@ -233,6 +235,21 @@ const uint8_t *wasi_captured(const wasi_ctx *ctx, int fd, size_t *len)
 }
 
 const char *wasi_tmp_dir(const wasi_ctx *ctx) { return ctx->tmp_dir; }
+
+bool wasi_tmp_dir_used(const wasi_ctx *ctx)
+{
+    if (!ctx || !ctx->tmp_dir) return false;
+    if (ctx->tmp_touched) return true;
+    /* Something may have reached it another way (an fd of the preopen
+       itself): anything left in it counts. */
+    DIR *d = opendir(ctx->tmp_dir);
+    bool used = false;
+    struct dirent *e;
+    while (d && !used && (e = readdir(d)))
+        used = strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+    if (d) closedir(d);
+    return used;
+}
 
 bool wasi_exited(const wasi_ctx *ctx, int32_t *code)
 {

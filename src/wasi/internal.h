@@ -57,6 +57,8 @@ struct wasi_ctx {
     const uint8_t *stdin_data;
     size_t stdin_len, stdin_pos;
     char *tmp_dir;            /* host path of the per-run temp dir */
+    int tmp_preopen;          /* its index in preopens, or -1 */
+    bool tmp_touched;         /* a path function was allowed beneath it */
     bool exited;
     int32_t exit_code;
     wasm_store *store;        /* for poll_oneoff: interrupts and deadlines */

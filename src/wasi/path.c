@@ -74,6 +74,7 @@ static void side_audit(wasi_ctx *ctx, const side *s, bool allowed, const char *r
 
 static void side_allowed(wasi_ctx *ctx, const side *s)
 {
+    if (s->preopen >= 0 && s->preopen == ctx->tmp_preopen) ctx->tmp_touched = true;
     char rule[WASI_PATH_MAX + 64];
     const char *root = preopen_name(ctx, s);
     if (root) snprintf(rule, sizeof rule, "preopen %s%s", root, s->readonly ? " (ro)" : "");

@@ -78,6 +78,10 @@ wasm_status wasi_run_start(wasi_ctx *ctx, wasm_instance *inst, int32_t *exit_cod
 const uint8_t *wasi_captured(const wasi_ctx *ctx, int fd, size_t *len);
 /* The host path of the temp dir, or NULL. */
 const char *wasi_tmp_dir(const wasi_ctx *ctx);
+/* True when the guest used the temp dir: a path function was allowed
+   beneath /tmp (open, create, stat, list, ...), or the dir is not empty
+   now.  False without a temp dir.  For learning what a guest needs. */
+bool wasi_tmp_dir_used(const wasi_ctx *ctx);
 /* True once the guest called proc_exit; *code is its code. */
 bool wasi_exited(const wasi_ctx *ctx, int32_t *code);
 

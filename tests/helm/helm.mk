@@ -19,9 +19,9 @@ HELM_SRCS     := $(sort $(wildcard tests/helm/plugins/*.c))
 HELM_WASM     := $(patsubst tests/helm/plugins/%.c,$(HELM_T)/wasm/%.wasm,$(HELM_SRCS))
 HELM_FIXTURES := $(sort $(wildcard tests/helm/plugins/*/plugin.yaml tests/helm/plugins/*/wasm-from))
 
-$(HELM_T)/wasm/%.wasm: tests/helm/plugins/%.c tests/helm/plugins/json.h $(PDK_H)
+$(HELM_T)/wasm/%.wasm: tests/helm/plugins/%.c examples/helm/helm_json.h $(PDK_H)
 	@mkdir -p $(@D)
-	$(PLUGIN_CC) $(PLUGIN_CFLAGS) -Itests/helm/plugins -o $@ $<
+	$(PLUGIN_CC) $(PLUGIN_CFLAGS) -Iexamples/helm -o $@ $<
 
 $(HELM_T)/plugins.stamp: $(HELM_WASM) $(HELM_FIXTURES)
 	@rm -rf $(HELM_T)/plugins && mkdir -p $(HELM_T)/plugins

@@ -22,13 +22,16 @@
  *   config KEY    prints the config value of KEY or "(unset)"
  *   stdin         copies stdin to stdout
  *   log           logs one message at each level
+ *   learn URL     for --learn: reads the config key "wanted", GETs URL,
+ *                 writes /tmp/learn.txt and sets a var of 100 bytes;
+ *                 prints "learn: VALUE STATUS"
  */
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "json.h"
+#include "helm_json.h"
 #include "wasmguard/pdk.h"
 
 extern char **environ;
@@ -91,6 +94,23 @@ static int32_t http(const char *url)
     return 0;
 }
 
+static int32_t learn(const char *url)
+{
+    char *v = pdk_config("wanted", NULL);
+    pdk_http_response r;
+    if (!pdk_http(NULL, url, NULL, NULL, 0, &r)) return pdk_error("request failed");
+    FILE *f = fopen("/tmp/learn.txt", "w");
+    if (!f) return pdk_error("cannot create /tmp/learn.txt");
+    fputs("learned\n", f);
+    fclose(f);
+    char var[100] = {0};
+    if (!pdk_var_set("v", var, sizeof var)) return pdk_error("var refused");
+    printf("learn: %s %d\n", v ? v : "(unset)", (int)r.status);
+    pdk_http_response_free(&r);
+    free(v);
+    return 0;
+}
+
 static int32_t run(char **args, size_t n)
 {
     const char *cmd = n ? args[0] : "";
@@ -118,6 +138,7 @@ static int32_t run(char **args, size_t n)
     if (!strcmp(cmd, "tmp")) return tmp(false);
     if (!strcmp(cmd, "tmp-trap")) return tmp(true);
     if (!strcmp(cmd, "http")) return http(arg);
+    if (!strcmp(cmd, "learn")) return learn(arg);
     if (!strcmp(cmd, "var")) {
         size_t len = (size_t)atol(arg);
         char *v = calloc(len + 1, 1);

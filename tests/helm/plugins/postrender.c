@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "json.h"
+#include "helm_json.h"
 #include "wasmguard/pdk.h"
 
 PDK_FN(helm_plugin_main)

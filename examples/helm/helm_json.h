@@ -1,13 +1,13 @@
 /*
- * json.h - just enough JSON for the Helm test plugins (header-only, for
+ * helm_json.h - just enough JSON for the example and test Helm plugins (header-only, for
  * wasm32-wasi): find a top-level member by a naive search, decode a
  * string or an array of strings, encode a string, base64-encode bytes.
  * The inputs are wasmguard's own compact messages, so a member name
  * followed by ':' can only be a member (a quote inside a string is
  * always escaped).
  */
-#ifndef HELM_TEST_JSON_H
-#define HELM_TEST_JSON_H
+#ifndef EXAMPLES_HELM_JSON_H
+#define EXAMPLES_HELM_JSON_H
 
 #include <stdlib.h>
 #include <string.h>
