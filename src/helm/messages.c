@@ -261,7 +261,9 @@ helm_error_kind helm_run_postrender(const helm_plugin *p, const helm_run_options
         json_decref(m);
         return err->kind;
     }
-    json_t *msg = json_pack("{s:o, s:o}", "manifests", m, "extraArgs", a);
+    /* extraArgs first: a plugin that scans the message for its members
+       then finds the small one without crossing megabytes of manifests. */
+    json_t *msg = json_pack("{s:o, s:o}", "extraArgs", a, "manifests", m);
     if (!msg) return helm_run_fail(err, p, HELM_ERR_HOST, HELM_MSG_NOMEM);
     json_t *root = exchange(p, o, msg, false, &kind, err);
     if (kind == HELM_ERR_NONE && !root)
