@@ -10,7 +10,7 @@ ALL_CFLAGS = $(CFLAGS_BASE) $(CFLAGS)
 SAN_FLAGS := -O1 -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 # libcurl is not linked: src/extism/curl_lazy.c loads it on the first
 # HTTP request (it maps some thirty libraries every process would pay for).
-LDLIBS  := -lfyaml -lcrypto -ljansson -lm -lpthread -ldl
+LDLIBS  := -lfyaml -larchive -lcrypto -lrnp -ljansson -lm -lpthread -ldl
 
 WASM_SRC := $(sort $(wildcard src/wasm/*.c))
 WASI_SRC := $(sort $(wildcard src/wasi/*.c))
@@ -80,6 +80,7 @@ include tests/spec/spec.mk
 include tests/wasi/wasi.mk
 include tests/extism/extism.mk
 include tests/helm/helm.mk
+include tests/helm/archive.mk
 include bench/bench.mk
 
 # The sandbox part runs with TMPDIR in build/ so that it can show the

@@ -15,7 +15,11 @@ ls /usr/lib/llvm-14/lib/clang/14*/lib/wasi/libclang_rt.builtins-wasm32.a >/dev/n
 [ -e /usr/include/x86_64-linux-gnu/curl/curl.h ] || [ -e /usr/include/curl/curl.h ] || need+=(libcurl4-openssl-dev)
 [ -e /usr/include/openssl/sha.h ] || need+=(libssl-dev)
 [ -e /usr/include/libfyaml.h ] || need+=(libfyaml-dev)
+[ -e /usr/include/archive.h ] || need+=(libarchive-dev)
+[ -e /usr/include/rnp/rnp.h ] || need+=(librnp-dev)
+have_cmd gpg || need+=(gnupg)
 have_cmd pkg-config || need+=(pkg-config)
+have_cmd python3 || need+=(python3)
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi
 if [ "$(id -u)" = 0 ]; then
     echo "deps: installing ${need[*]}"

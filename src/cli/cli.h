@@ -171,6 +171,10 @@ int cli_cmd_invoke(int argc, char **argv, const cli_options *opts);
 int cli_cmd_run(int argc, char **argv, const cli_options *opts);
 int cli_cmd_call(int argc, char **argv, const cli_options *opts);
 int cli_cmd_plugin_run(int argc, char **argv, const cli_options *opts);
+/* `plugin package DIR [-d DEST]` (plugin_package.c). */
+int cli_cmd_plugin_package(int argc, char **argv, const cli_options *opts);
+/* `plugin verify PATH.tgz [--keyring FILE]` (plugin_verify.c). */
+int cli_cmd_plugin_verify(int argc, char **argv, const cli_options *opts);
 /* `plugin SUBCOMMAND ...` (plugin.c): list, lint, run. */
 int cli_cmd_plugin(int argc, char **argv, const cli_options *opts);
 /* The plugin subcommands' part of --help. */

@@ -8,6 +8,8 @@
  *                               cells padded to the column, joined by a tab)
  *   plugin lint DIR [--json]    validate one plugin and show its grants
  *   plugin run NAME [ARGS...]   run a cli/v1 plugin (plugin_run.c)
+ *   plugin package DIR [-d DEST]  write NAME-VERSION.tgz (plugin_package.c)
+ *   plugin verify PATH.tgz      check a tarball's .prov (plugin_verify.c)
  *
  * lint is stricter than Helm (src/helm/metadata.c) and, for an extism/v1
  * plugin, also decodes plugin.wasm and checks that it exports the entry
@@ -51,6 +53,20 @@ static const plugin_subcommand subcommands[] = {
      "run the installed cli/v1 plugin NAME with ARGS in a sandbox, as\n"
      "      `helm NAME ARGS...` would",
      cli_cmd_plugin_run},
+    {"package", "DIR [-d DEST]",
+     "write DEST/NAME-VERSION.tgz (DEST default .) with every file and\n"
+     "      directory of the plugin in DIR under NAME/, as `helm plugin package`\n"
+     "      does; symlinks and special files are refused; the same tree gives\n"
+     "      the same bytes (mtime $SOURCE_DATE_EPOCH or 0); exit 1 when refused.\n"
+     "      --sign: not yet",
+     cli_cmd_plugin_package},
+    {"verify", "PATH.tgz [--keyring FILE]",
+     "verify PATH.tgz against PATH.tgz.prov as `helm plugin verify` does: the\n"
+     "      OpenPGP clear signature against the keyring (default Helm's,\n"
+     "      $GNUPGHOME/pubring.gpg or ~/.gnupg/pubring.gpg; .gpg, .kbx or\n"
+     "      armored), and the tarball's sha256 in its files:; prints the signer\n"
+     "      and fingerprint; exit 1 when anything does not verify",
+     cli_cmd_plugin_verify},
 };
 #define NSUBCOMMANDS (sizeof subcommands / sizeof subcommands[0])
 
@@ -68,9 +84,10 @@ void cli_plugin_print_help(FILE *out)
         "an unknown key (also in runtimeConfig), a value of the wrong type, a name\n"
         "other than letters, digits, _ and -, a version that is not strict SemVer\n"
         "2.0 are errors, one line \"DIR/plugin.yaml:LINE: KEY.PATH: cause\".\n"
-        "\nexit codes of plugin list and plugin lint:\n"
+        "\nexit codes of plugin list, plugin lint and plugin verify:\n"
         "  0   success\n"
-        "  1   lint: the plugin has a problem; list: two plugins claim one name\n"
+        "  1   lint: the plugin has a problem; list: two plugins claim one name;\n"
+        "      verify: the tarball does not verify\n"
         "  2   usage error\n"
         "  70  other host error\n");
 }
@@ -79,7 +96,7 @@ int cli_cmd_plugin(int argc, char **argv, const cli_options *opts)
 {
     if (argc < 1)
         return cli_fail(CLI_PLUGIN_EXIT_USAGE,
-                        "plugin wants a subcommand: list, lint or run (see wasmguard --help)");
+                        "plugin wants a subcommand: list, lint, run or verify (see wasmguard --help)");
     if (strcmp(argv[0], "-h") == 0 || strcmp(argv[0], "--help") == 0) {
         cli_print_help(stdout);
         return CLI_EXIT_OK;

@@ -101,6 +101,117 @@ void helm_plugins_free(helm_plugin_set *set);
    signature itself is not checked, as in Helm). */
 const char *helm_plugin_provenance(const helm_plugin *p);
 
+/* ---- Provenance (provenance.c) ------------------------------------------- */
+
+/* A .prov, as Helm's pkg/provenance writes and reads it: an OpenPGP
+   clear-signed message whose body is the plugin's metadata as YAML, a
+   line "...", then YAML "files:" mapping NAME-VERSION.tgz to
+   "sha256:<hex>" of the tarball.  Checked with librnp, in process. */
+
+/* Which check refused; programs match on this, people read the message. */
+typedef enum helm_prov_failure {
+    HELM_PROV_OK = 0,
+    HELM_PROV_NO_PROV,        /* the .prov is missing or unreadable */
+    HELM_PROV_KEYRING,        /* the keyring is missing, unreadable or holds no key */
+    HELM_PROV_MALFORMED,      /* not one clear-signed message, or its body not Helm's */
+    HELM_PROV_BAD_SIGNATURE,  /* the signature does not verify, or its key is revoked */
+    HELM_PROV_UNKNOWN_KEY,    /* signed by a key that is not in the keyring */
+    HELM_PROV_NOT_LISTED,     /* files: has no entry for the tarball's name */
+    HELM_PROV_MISMATCH,       /* the tarball's sha256 is not the one signed */
+    HELM_PROV_IO,             /* the tarball unreadable, out of memory, a signing failure */
+} helm_prov_failure;
+
+#define HELM_PROV_MAX_UIDS 8
+
+typedef struct helm_prov_result {
+    helm_prov_failure failure;
+    char key_id[17];          /* the signing key (maybe a subkey): 16 upper-case hex digits */
+    char fingerprint[65];     /* its primary key's, upper-case hex (40 digits for v4) */
+    char user_ids[HELM_PROV_MAX_UIDS][256];  /* the primary key's user IDs, not revoked */
+    size_t nuser_ids;
+    char file_name[256];      /* the tarball's base name: the files: key */
+    char file_hash[72];       /* "sha256:<hex>" of the tarball */
+} helm_prov_result;
+
+/* Helm's default keyring: $GNUPGHOME/pubring.gpg, else
+   ~/.gnupg/pubring.gpg.  Writes it to buf and returns buf. */
+const char *helm_prov_default_keyring(char *buf, size_t size);
+
+/* Verifies tgz_path against prov_path (NULL: tgz_path + ".prov") with the
+   public keys of keyring_path (GnuPG's pubring.gpg, pubring.kbx, or an
+   armored export; any number of keys, RSA, Ed25519, ...).  Fails closed:
+   WASM_OK only when the .prov is one clear-signed message, every
+   signature in it verifies with a key of the keyring that is not revoked,
+   the signed body has the "..." separator and a files: map holding the
+   tarball's base name, and that entry is the tarball's sha256.  Otherwise
+   WASM_BAD_ARGUMENT (WASM_HOST_ERROR when a file cannot be read,
+   WASM_NOMEM), out->failure says which check refused, err the message.
+   out is filled as far as known either way. */
+wasm_status helm_prov_verify(const char *tgz_path, const char *prov_path,
+                             const char *keyring_path, helm_prov_result *out, wasm_error *err);
+
+/* Writes tgz_path + ".prov" in Helm's format: the text of plugin_yaml_path
+   (which must be a YAML mapping), "...", files: with the tarball's base
+   name and sha256, clear-signed (SHA-512, as Helm) with the key of
+   secret_keyring (an export of secret keys, gpg --export-secret-keys)
+   whose user ID is key_name, else the only one containing it, else whose
+   key ID or fingerprint it is.  A protected key is unlocked with
+   $WASMGUARD_PASSPHRASE.  *prov_out (may be NULL) receives the path
+   written (malloc'd).  The file is written whole or not at all. */
+wasm_status helm_prov_sign(const char *tgz_path, const char *plugin_yaml_path,
+                           const char *key_name, const char *secret_keyring, char **prov_out,
+                           wasm_error *err);
+
+
+/* ---- Archives (archive.c) ------------------------------------------------ */
+
+/* Caps on unpacking a plugin tarball, in one place.  A plugin is a
+   plugin.yaml, a module and a few files: 10,000 entries and 512 MiB
+   unpacked leave room for any real one and stop a tar or gzip bomb long
+   before the disk fills.  `plugin package` refuses what these refuse. */
+#define HELM_ARCHIVE_MAX_FILES 10000u               /* entries, directories included */
+#define HELM_ARCHIVE_MAX_BYTES (512ull << 20)       /* file contents, unpacked */
+
+typedef struct helm_archive_limits {
+    uint64_t max_files;   /* entries of the tarball */
+    uint64_t max_bytes;   /* bytes of file contents, counted as they inflate */
+} helm_archive_limits;
+
+void helm_archive_limits_default(helm_archive_limits *lim);
+
+/* Unpacks the plugin tarball tgz_path (gzip'd tar) into dest_dir, an
+   existing empty directory the caller made (refused otherwise), with
+   lim (NULL: the defaults).  Every entry is checked before anything is
+   written: a name that is absolute, has a ".." or "." component, a
+   control character or more than PATH_MAX bytes, or lies outside one
+   top-level directory NAME/; a symlink, hard link, device, FIFO, socket
+   or sparse file; more than lim->max_files entries or lim->max_bytes of
+   contents (counted while inflating) are refused.  Files are created
+   with O_EXCL|O_NOFOLLOW under a directory fd, modes sanitized (0644, or
+   0755 when the owner could execute; directories 0755).  Then
+   NAME/plugin.yaml must load (helm_plugin_load: strict SemVer version,
+   so no "../../x") and name the plugin NAME.  On success *plugin_dir_out
+   is "dest_dir/NAME" (malloc'd).  On any refusal everything written is
+   removed (dest_dir stays, empty) and err says which entry and why:
+   status WASM_BAD_ARGUMENT for a refused tarball, WASM_HOST_ERROR for
+   I/O, WASM_NOMEM. */
+wasm_status helm_archive_extract(const char *tgz_path, const char *dest_dir,
+                                 const helm_archive_limits *lim, char **plugin_dir_out,
+                                 wasm_error *err);
+
+/* Writes dest_dir/NAME-VERSION.tgz (gzip'd pax/ustar), NAME and VERSION
+   from plugin_dir/plugin.yaml (which must load and have a version): a
+   directory entry NAME/, then every file and directory of plugin_dir
+   under NAME/, sorted by name (bytewise), modes sanitized as on
+   unpacking, owner 0, mtime $SOURCE_DATE_EPOCH or 0 and no gzip
+   timestamp, so the same tree gives the same bytes.  A symlink or
+   special file in plugin_dir is refused, as is a tree over the default
+   limits; a tarball already at the destination is left out.  Written to
+   a temporary name and renamed into place.  *tgz_out (may be NULL) gets
+   the path (malloc'd). */
+wasm_status helm_archive_package(const char *plugin_dir, const char *dest_dir, char **tgz_out,
+                                 wasm_error *err);
+
 
 /* ---- Running extism/v1 plugins (run.c, env.c, messages.c) ---------------- */
 

@@ -281,19 +281,25 @@ test_errors() {
 
 # ---- limits ------------------------------------------------------------------------
 test_limits() {
-    local o=$WORK/limits start elapsed base
-    # The time of a call that does nothing: what the process costs.
-    start=$(now_ms)
-    wg "$o" call "$T/fail.wasm" ok
-    base=$(($(now_ms) - start))
-    start=$(now_ms)
-    wg "$o" call "$T/fail.wasm" loop --timeout 200 --audit "$WORK/limits.audit"
-    elapsed=$(($(now_ms) - start - base))
+    local o=$WORK/limits start elapsed base try
+    # Wall time measured from outside includes the process; a busy machine
+    # only ever adds to it, so the check gets three tries and passes when
+    # one of them lands within 100 ms of the timeout.
+    for try in 1 2 3; do
+        # The time of a call that does nothing: what the process costs.
+        start=$(now_ms)
+        wg "$o" call "$T/fail.wasm" ok
+        base=$(($(now_ms) - start))
+        start=$(now_ms)
+        wg "$o" call "$T/fail.wasm" loop --timeout 200 --audit "$WORK/limits.audit"
+        elapsed=$(($(now_ms) - start - base))
+        if [ "$elapsed" -ge 190 ] && [ "$elapsed" -lt 300 ]; then break; fi
+    done
     expect "an endless loop under --timeout 200: exit" 4 "$rc"
     expect "an endless loop under --timeout 200: the message" "wasmguard: timeout" "$(err_of "$o")"
     if [ "$elapsed" -ge 190 ] && [ "$elapsed" -lt 300 ]; then
         ok "an endless loop under --timeout 200: stopped within 100 ms of it"
-    else bad "an endless loop under --timeout 200: stopped after $elapsed ms (+$base ms to start)"; fi
+    else bad "an endless loop under --timeout 200: stopped after $elapsed ms (+$base ms to start, 3 tries)"; fi
     printf '{"wasm": [{"path": "%s"}], "timeout_ms": 100}' "$PWD/$T/fail.wasm" >"$WORK/timeout.json"
     wg "$o" call "$WORK/timeout.json" loop
     expect "the manifest's timeout_ms: exit" 4 "$rc"
