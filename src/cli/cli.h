@@ -175,7 +175,12 @@ int cli_cmd_plugin_run(int argc, char **argv, const cli_options *opts);
 int cli_cmd_plugin_package(int argc, char **argv, const cli_options *opts);
 /* `plugin verify PATH.tgz [--keyring FILE]` (plugin_verify.c). */
 int cli_cmd_plugin_verify(int argc, char **argv, const cli_options *opts);
-/* `plugin SUBCOMMAND ...` (plugin.c): list, lint, run. */
+/* `plugin install SOURCE [--verify=false] [--keyring FILE] [--yes]`,
+   `plugin uninstall NAME...`, `plugin grants NAME` (plugin_install.c). */
+int cli_cmd_plugin_install(int argc, char **argv, const cli_options *opts);
+int cli_cmd_plugin_uninstall(int argc, char **argv, const cli_options *opts);
+int cli_cmd_plugin_grants(int argc, char **argv, const cli_options *opts);
+/* `plugin SUBCOMMAND ...` (plugin.c): the table of subcommands. */
 int cli_cmd_plugin(int argc, char **argv, const cli_options *opts);
 /* The plugin subcommands' part of --help. */
 void cli_plugin_print_help(FILE *out);

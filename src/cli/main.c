@@ -31,8 +31,9 @@ static const cli_command commands[] = {
      "      write its output to stdout, byte for byte.  It reaches only what\n"
      "      the manifest and the options grant; the flags are extism call's",
      cli_cmd_call, true},
-    {"plugin", "list|lint|run ...",
-     "Helm 4 plugins: list the installed ones, lint one, run a cli/v1 one\n"
+    {"plugin", "list|lint|run|package|verify|install|uninstall|grants ...",
+     "Helm 4 plugins: list the installed ones, lint one, run a cli/v1 one,\n"
+     "      package, verify, install (with consent) and uninstall them\n"
      "      (see \"plugin subcommands\" below)",
      cli_cmd_plugin, true},
     {"get", "[OPTIONS] URL | [OPTIONS] CERT KEY CA URL",

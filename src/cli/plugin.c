@@ -10,6 +10,10 @@
  *   plugin run NAME [ARGS...]   run a cli/v1 plugin (plugin_run.c)
  *   plugin package DIR [-d DEST]  write NAME-VERSION.tgz (plugin_package.c)
  *   plugin verify PATH.tgz      check a tarball's .prov (plugin_verify.c)
+ *   plugin install SOURCE       verified, validated, with consent to its
+ *                               grants (plugin_install.c)
+ *   plugin uninstall NAME...    the plugin, its tarball, its grants record
+ *   plugin grants NAME          the grants approved at install
  *
  * lint is stricter than Helm (src/helm/metadata.c) and, for an extism/v1
  * plugin, also decodes plugin.wasm and checks that it exports the entry
@@ -67,6 +71,30 @@ static const plugin_subcommand subcommands[] = {
      "      armored), and the tarball's sha256 in its files:; prints the signer\n"
      "      and fingerprint; exit 1 when anything does not verify",
      cli_cmd_plugin_verify},
+    {"install", "SOURCE [--verify=false] [--keyring FILE] [--yes]",
+     "install a plugin into the first plugins directory: SOURCE is a directory\n"
+     "      (linked in place, \"local dev\", not verified), a .tgz, or an http(s)\n"
+     "      URL of one (its .prov from URL.prov); oci:// and VCS sources are not\n"
+     "      supported yet.  A tarball must verify against its .prov and the\n"
+     "      keyring (default as verify's) unless --verify=false; it is unpacked\n"
+     "      into a hidden temporary directory, validated (plugin.yaml, extism/v1,\n"
+     "      plugin.wasm importing only what wasmguard provides) and renamed into\n"
+     "      place; NAME-VERSION.tgz and its .prov are kept beside it.  The grants\n"
+     "      it asks for (hosts, temp dir, memory or timeout above the defaults,\n"
+     "      host functions, config keys) are shown and asked for on a terminal;\n"
+     "      --yes accepts them; with no terminal and no --yes nothing is\n"
+     "      installed.  The approved grants are recorded in\n"
+     "      $XDG_CONFIG_HOME/wasmguard/grants/NAME.json (~/.config/...), and a\n"
+     "      run of a plugin asking for more than its record is refused",
+     cli_cmd_plugin_install},
+    {"uninstall", "NAME...",
+     "remove the plugins NAME: the directory (or only the symlink of a\n"
+     "      directory install), NAME-VERSION.tgz and its .prov, the grants record",
+     cli_cmd_plugin_uninstall},
+    {"grants", "NAME",
+     "print the grants approved when NAME was installed, with the sha256 of\n"
+     "      its plugin.yaml and plugin.wasm then",
+     cli_cmd_plugin_grants},
 };
 #define NSUBCOMMANDS (sizeof subcommands / sizeof subcommands[0])
 
@@ -84,10 +112,11 @@ void cli_plugin_print_help(FILE *out)
         "an unknown key (also in runtimeConfig), a value of the wrong type, a name\n"
         "other than letters, digits, _ and -, a version that is not strict SemVer\n"
         "2.0 are errors, one line \"DIR/plugin.yaml:LINE: KEY.PATH: cause\".\n"
-        "\nexit codes of plugin list, plugin lint and plugin verify:\n"
+        "\nexit codes of plugin list, lint, verify, install, uninstall and grants:\n"
         "  0   success\n"
         "  1   lint: the plugin has a problem; list: two plugins claim one name;\n"
-        "      verify: the tarball does not verify\n"
+        "      verify: the tarball does not verify; install: refused (not verified,\n"
+        "      not valid, no consent, already installed); uninstall: not installed\n"
         "  2   usage error\n"
         "  70  other host error\n");
 }
@@ -96,7 +125,8 @@ int cli_cmd_plugin(int argc, char **argv, const cli_options *opts)
 {
     if (argc < 1)
         return cli_fail(CLI_PLUGIN_EXIT_USAGE,
-                        "plugin wants a subcommand: list, lint, run or verify (see wasmguard --help)");
+                        "plugin wants a subcommand: list, lint, run, package, verify, install, "
+                        "uninstall or grants (see wasmguard --help)");
     if (strcmp(argv[0], "-h") == 0 || strcmp(argv[0], "--help") == 0) {
         cli_print_help(stdout);
         return CLI_EXIT_OK;

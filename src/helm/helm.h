@@ -213,6 +213,114 @@ wasm_status helm_archive_package(const char *plugin_dir, const char *dest_dir, c
                                  wasm_error *err);
 
 
+/* ---- Grants and consent (grants.c) --------------------------------------- */
+
+/* What a plugin asks for beyond a bare sandbox, as the user approves it
+   at install: hosts, a temp dir, limits above wasmguard's defaults
+   (HELM_DEFAULT_*; 0 here: the default or less), host functions, the
+   config keys it sets.  Strings are malloc'd (helm_grants_free). */
+typedef struct helm_grants {
+    char **hosts;                  /* allowedHosts, as written */
+    size_t nhosts;
+    bool temp_dir;                 /* fileSystem.createTempDir */
+    uint32_t max_pages;            /* memory.maxPages over the default, else 0 */
+    uint64_t max_http_response;    /* memory.maxHttpResponseBytes over the default, else 0 */
+    uint64_t max_var_bytes;        /* memory.maxVarBytes over the default, else 0 */
+    uint64_t timeout_ms;           /* timeout over the default, else 0 */
+    char **host_functions;         /* hostFunctions */
+    size_t nhost_functions;
+    char **config_keys;            /* the keys of config */
+    size_t nconfig_keys;
+} helm_grants;
+
+/* The grants p asks for.  false: out of memory (out then empty). */
+bool helm_grants_of(const helm_plugin *p, helm_grants *out);
+void helm_grants_free(helm_grants *g);
+bool helm_grants_empty(const helm_grants *g);
+/* One line per grant, each starting with indent, e.g. "  host: x.io". */
+void helm_grants_print(const helm_grants *g, const char *indent, FILE *out);
+
+/* The record of approved grants of plugin NAME, outside every plugin
+   directory: $XDG_CONFIG_HOME/wasmguard/grants/NAME.json, else
+   ~/.config/wasmguard/grants/NAME.json (malloc'd; NULL when out of
+   memory).  A JSON object: "name", "version", "source", "pluginYaml" and
+   "pluginWasm" ("sha256:<hex>" of the files approved) and "grants". */
+char *helm_grants_path(const char *name);
+
+typedef struct helm_grants_record {
+    char *name, *version, *source;
+    char plugin_yaml_sha256[72], plugin_wasm_sha256[72];  /* "sha256:<hex>", or "" */
+    helm_grants grants;
+} helm_grants_record;
+
+void helm_grants_record_free(helm_grants_record *r);
+
+/* Writes the record of p (its files hashed now) approving g, atomically
+   (a temporary file renamed into place, directories made 0700). */
+wasm_status helm_grants_save(const helm_plugin *p, const helm_grants *g, const char *source,
+                             wasm_error *err);
+/* Reads the record of NAME: WASM_OK with *found false when there is none;
+   a record that is not one is WASM_BAD_ARGUMENT (fail closed). */
+wasm_status helm_grants_load(const char *name, helm_grants_record *out, bool *found,
+                             wasm_error *err);
+
+/* Checked at every run (run.c): when NAME has a record, what p asks for
+   must lie within the grants approved: every host, host function and
+   config key among the approved ones, a temp dir only if approved, each
+   limit at most the approved one.  Otherwise WASM_BAD_ARGUMENT, err
+   naming each extra grant.  No record: WASM_OK (a plugin installed by
+   Helm or by hand runs as it asks). */
+wasm_status helm_grants_check(const helm_plugin *p, wasm_error *err);
+
+/* ---- Install and uninstall (install.c) ----------------------------------- */
+
+/* A plugin made ready to install, not yet visible: a tarball verified
+   and unpacked into a temporary directory inside the plugins directory
+   (the first of helm_plugin_dirs()), or a directory to link in place
+   (dev).  Either way validated: plugin.yaml loads, runtime extism/v1,
+   plugin.wasm decodes as a module whose imports are all ones wasmguard
+   provides (extism:host/env, wasi_snapshot_preview1) or host functions
+   its hostFunctions declares. */
+typedef struct helm_staged {
+    helm_plugin *plugin;          /* loaded from where it is staged */
+    helm_grants grants;           /* what it asks for (helm_grants_of) */
+    bool dev;                     /* SOURCE was a directory: a symlink, "local dev" */
+    bool verified;                /* prov holds the signer */
+    helm_prov_result prov;
+    char *source;                 /* as given */
+    char *plugins_dir;            /* where it goes */
+    char *tmp_dir;                /* PLUGINS/.install-XXXXXX (tarballs), removed by free */
+    char *tgz, *prov_path;        /* in tmp_dir: NAME-VERSION.tgz and its .prov (may be NULL) */
+    char *final_dir;              /* PLUGINS/NAME */
+    bool committed;
+} helm_staged;
+
+/* Stages source: a directory, a .tgz file or an http(s):// URL of one
+   (fetched with libcurl; its .prov from the URL + ".prov").  With
+   verify, the tarball must verify against keyring (NULL: Helm's
+   default): a missing .prov, a bad signature, an unknown key, a hash
+   mismatch refuse.  oci:// and VCS sources are refused as not supported
+   yet, as is a plugin of that name already installed.  On failure
+   nothing is left behind. */
+wasm_status helm_install_stage(const char *source, bool verify, const char *keyring,
+                               helm_staged **out, wasm_error *err);
+/* Makes s visible: renames PLUGINS/.install-XXXXXX/NAME to PLUGINS/NAME
+   without replacing anything (or makes the dev symlink), moves
+   NAME-VERSION.tgz and its .prov beside it, and records s->grants as
+   approved (helm_grants_save). */
+wasm_status helm_install_commit(helm_staged *s, wasm_error *err);
+/* Removes the temporary directory (if any) and frees s. */
+void helm_staged_free(helm_staged *s);
+
+/* Removes plugin NAME from the first plugins directory holding it (the
+   directory, or only the symlink of a dev install, never its target),
+   its NAME-VERSION.tgz and .prov there, and its grants record.  A plugin
+   directory is renamed away first, so list and run never see half of it.
+   WASM_BAD_ARGUMENT when NAME is not a plugin name or nothing of it is
+   installed. */
+wasm_status helm_plugin_uninstall(const char *name, wasm_error *err);
+
+
 /* ---- Running extism/v1 plugins (run.c, env.c, messages.c) ---------------- */
 
 /* Limits where Helm 4 has none, in one place.  A plugin's runtimeConfig
@@ -239,7 +347,8 @@ typedef enum helm_error_kind {
     HELM_ERR_OUTPUT,    /* its output is not the type's output message */
     HELM_ERR_LOAD,      /* plugin.wasm missing or invalid, an unknown host
                            function, no entry function */
-    HELM_ERR_REFUSED,   /* not an extism/v1 plugin, or not of the type wanted */
+    HELM_ERR_REFUSED,   /* not an extism/v1 plugin, not of the type wanted, or
+                           asking for more than the grants approved at install */
     HELM_ERR_INPUT,     /* the input cannot be made (text that is not UTF-8) */
     HELM_ERR_HOST,      /* anything else on our side (memory, I/O) */
 } helm_error_kind;

@@ -17,6 +17,10 @@
  * "plugin NAME: cause" and a kind (helm_error_kind) the CLI maps to an
  * exit code.  The sandbox - store, WASI context, temp dir, guard - is
  * freed before helm_plugin_invoke returns, however the call ended.
+ *
+ * A plugin installed by `wasmguard plugin install` has a record of the
+ * grants the user approved (grants.c); one asking for more is refused
+ * before any sandbox is made (HELM_ERR_REFUSED, naming the extra grants).
  */
 #include <errno.h>
 #include <jansson.h>
@@ -418,6 +422,14 @@ helm_error_kind helm_plugin_invoke(const helm_plugin *p, const helm_run_options 
     if (!p->runtime || strcmp(p->runtime, EXTISM_RUNTIME) != 0)
         return helm_run_fail(err, p, HELM_ERR_REFUSED, HELM_MSG_SUBPROCESS,
                     p->runtime ? p->runtime : "subprocess");
+    /* Installed with consent (grants.c): it may ask for no more than
+       was approved, whatever its plugin.yaml says now. */
+    wasm_error gerr;
+    wasm_error_clear(&gerr);
+    if (helm_grants_check(p, &gerr) != WASM_OK)
+        return helm_run_fail(err, p, gerr.status == WASM_BAD_ARGUMENT ? HELM_ERR_REFUSED
+                                                                      : HELM_ERR_HOST,
+                             "%s", gerr.message);
     invocation inv = {.p = p, .o = o};
     inv.g = guard_new((const char *const *)p->extism.allowed_hosts, p->extism.nallowed_hosts,
                       o->audit_file, audit_event, &inv);

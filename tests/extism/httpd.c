@@ -17,6 +17,11 @@
  *   GET  /headers                200, the request's header lines as text
  *   GET  /status?code=C          C, body "status C"
  *   GET  /stats                  200, {"connections":N,"paths":{"/hello":1,...}}
+ *   GET  /file/NAME?path=P[&cut=N]  200, the bytes of the local file P (404
+ *                                when it cannot be read); cut: the full
+ *                                Content-Length but only N bytes, then the
+ *                                close (a server that stops mid-transfer).
+ *                                NAME is free: the URL's last segment
  * Every accepted connection is counted, by the path of its request
  * ("-" when none came); requests for /stats are not, so a test can show
  * that no connection at all was made to a server.
@@ -119,6 +124,24 @@ static void send_big(int fd, unsigned long n, int nolen)
     }
 }
 
+static void send_file(int fd, const char *path, const char *cut)
+{
+    static char data[BODY_MAX];
+    FILE *f = fopen(path, "rb");
+    size_t n = f ? fread(data, 1, sizeof data, f) : 0;
+    if (!f || ferror(f)) {
+        if (f) fclose(f);
+        respond(fd, 404, NULL, "not found", 9);
+        return;
+    }
+    fclose(f);
+    char head[256];
+    int h = snprintf(head, sizeof head,
+                     "HTTP/1.1 200 OK\r\nContent-Length: %zu\r\nConnection: close\r\n\r\n", n);
+    size_t send_n = cut && strtoul(cut, NULL, 10) < n ? strtoul(cut, NULL, 10) : n;
+    if (write_all(fd, head, (size_t)h) == 0) write_all(fd, data, send_n);
+}
+
 static void send_stats(int fd)
 {
     static char body[NPATHS * 96 + 64];
@@ -185,6 +208,9 @@ static void serve(int fd, char *buf)
         int c = query_param(q, "code", code, sizeof code) ? atoi(code) : 302;
         snprintf(extra, sizeof extra, "Location: %s\r\n", val);
         respond(fd, c, extra, "", 0);
+    } else if (strncmp(target, "/file/", 6) == 0 && query_param(q, "path", val, sizeof val)) {
+        char cut[32];
+        send_file(fd, val, query_param(q, "cut", cut, sizeof cut));
     } else if (strcmp(target, "/echo") == 0) {
         respond(fd, 200, NULL, body, blen);
     } else if (strcmp(target, "/headers") == 0) {

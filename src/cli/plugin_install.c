@@ -1,0 +1,170 @@
+/*
+ * plugin_install.c - `wasmguard plugin install`, `plugin uninstall` and
+ * `plugin grants`: Helm plugins installed verified, validated and with
+ * the user's consent to what they ask for (src/helm/install.c, grants.c).
+ *
+ *   plugin install SOURCE [--verify=false] [--keyring FILE] [--yes]
+ *   plugin uninstall NAME...
+ *   plugin grants NAME
+ *
+ * install stages the plugin (fetched, verified, unpacked into a hidden
+ * temporary directory, validated), prints the grants it asks for and asks
+ * on a terminal; --yes accepts; with no terminal and no --yes it refuses,
+ * listing the grants.  A plugin that asks for nothing is installed
+ * without a question.  Exit codes as plugin lint's: 1 refused, 2 usage,
+ * 70 host error.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+
+/* y/N on the terminal; false on anything but y or yes. */
+static bool ask(const char *name)
+{
+    fprintf(stderr, "Install plugin %s with these grants? [y/N] ", name);
+    fflush(stderr);
+    char line[64];
+    if (!fgets(line, sizeof line, stdin)) return false;
+    line[strcspn(line, "\r\n")] = 0;
+    return strcmp(line, "y") == 0 || strcmp(line, "Y") == 0 || strcmp(line, "yes") == 0;
+}
+
+/* The consent step: true when the grants are accepted (printed first). */
+static bool consent(const helm_staged *s, bool yes, int *rc)
+{
+    const char *name = s->plugin->name;
+    if (helm_grants_empty(&s->grants)) return true;
+    FILE *out = yes ? stdout : stderr;
+    fprintf(out, "plugin %s %s asks for:\n", name, s->plugin->version ? s->plugin->version : "");
+    helm_grants_print(&s->grants, "  ", out);
+    if (yes) return true;
+    if (!isatty(0)) {
+        *rc = cli_fail(CLI_PLUGIN_EXIT_PROBLEM,
+                       "plugin install: %s: not installed: no terminal to ask for consent to "
+                       "the grants above; run again with --yes to accept them",
+                       name);
+        return false;
+    }
+    if (ask(name)) return true;
+    *rc = cli_fail(CLI_PLUGIN_EXIT_PROBLEM, "plugin install: %s: not installed: grants declined",
+                   name);
+    return false;
+}
+
+static int status_exit(wasm_status st)
+{
+    return st == WASM_BAD_ARGUMENT ? CLI_PLUGIN_EXIT_PROBLEM : CLI_PLUGIN_EXIT_OTHER;
+}
+
+int cli_cmd_plugin_install(int argc, char **argv, const cli_options *opts)
+{
+    (void)opts;
+    const char *source = NULL, *keyring = NULL;
+    bool verify = true, yes = false;
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--keyring") == 0 && i + 1 < argc) keyring = argv[++i];
+        else if (strncmp(a, "--keyring=", 10) == 0) keyring = a + 10;
+        else if (strcmp(a, "--verify=false") == 0) verify = false;
+        else if (strcmp(a, "--verify") == 0 || strcmp(a, "--verify=true") == 0) verify = true;
+        else if (strcmp(a, "--yes") == 0 || strcmp(a, "-y") == 0) yes = true;
+        else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+            cli_print_help(stdout);
+            return CLI_EXIT_OK;
+        } else if (a[0] == '-' && a[1]) {
+            return cli_fail(CLI_PLUGIN_EXIT_USAGE,
+                            "plugin install: unknown option '%s' (see wasmguard --help)", a);
+        } else if (source) {
+            return cli_fail(CLI_PLUGIN_EXIT_USAGE, "plugin install takes one SOURCE, not also '%s'",
+                            a);
+        } else {
+            source = a;
+        }
+    }
+    if (!source)
+        return cli_fail(CLI_PLUGIN_EXIT_USAGE,
+                        "plugin install wants a directory, a .tgz or an http(s) URL of one");
+    wasm_error err;
+    wasm_error_clear(&err);
+    helm_staged *s = NULL;
+    if (helm_install_stage(source, verify, keyring, &s, &err) != WASM_OK)
+        return cli_fail(status_exit(err.status), "plugin install: %s", err.message);
+    int rc = CLI_EXIT_OK;
+    if (consent(s, yes, &rc)) {
+        if (helm_install_commit(s, &err) != WASM_OK) {
+            rc = cli_fail(status_exit(err.status), "plugin install: %s", err.message);
+        } else {
+            if (s->verified)
+                for (size_t i = 0; i < s->prov.nuser_ids; i++)
+                    printf("Signed by: %s\n", s->prov.user_ids[i]);
+            printf("Installed plugin: %s (%s)\n", s->plugin->name,
+                   s->dev ? "local dev" : s->verified ? "signed" : "unsigned, not verified");
+        }
+    }
+    helm_staged_free(s);
+    if (fflush(stdout) != 0 && rc == CLI_EXIT_OK) rc = CLI_PLUGIN_EXIT_OTHER;
+    return rc;
+}
+
+int cli_cmd_plugin_uninstall(int argc, char **argv, const cli_options *opts)
+{
+    (void)opts;
+    int rc = CLI_EXIT_OK, names = 0;
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+            cli_print_help(stdout);
+            return CLI_EXIT_OK;
+        }
+        if (argv[i][0] == '-' && argv[i][1])
+            return cli_fail(CLI_PLUGIN_EXIT_USAGE,
+                            "plugin uninstall: unknown option '%s' (see wasmguard --help)", argv[i]);
+    }
+    for (int i = 0; i < argc; i++, names++) {
+        wasm_error err;
+        wasm_error_clear(&err);
+        if (helm_plugin_uninstall(argv[i], &err) != WASM_OK)
+            rc = cli_fail(status_exit(err.status), "plugin uninstall: %s", err.message);
+        else
+            printf("Uninstalled plugin: %s\n", argv[i]);
+    }
+    if (!names)
+        return cli_fail(CLI_PLUGIN_EXIT_USAGE, "plugin uninstall wants the names of plugins");
+    if (fflush(stdout) != 0 && rc == CLI_EXIT_OK) rc = CLI_PLUGIN_EXIT_OTHER;
+    return rc;
+}
+
+int cli_cmd_plugin_grants(int argc, char **argv, const cli_options *opts)
+{
+    (void)opts;
+    if (argc == 1 && (strcmp(argv[0], "-h") == 0 || strcmp(argv[0], "--help") == 0)) {
+        cli_print_help(stdout);
+        return CLI_EXIT_OK;
+    }
+    if (argc != 1 || argv[0][0] == '-')
+        return cli_fail(CLI_PLUGIN_EXIT_USAGE, "plugin grants wants one plugin NAME");
+    helm_grants_record rec;
+    bool found = false;
+    wasm_error err;
+    wasm_error_clear(&err);
+    if (helm_grants_load(argv[0], &rec, &found, &err) != WASM_OK)
+        return cli_fail(status_exit(err.status), "plugin grants: %s", err.message);
+    if (!found)
+        return cli_fail(CLI_PLUGIN_EXIT_PROBLEM,
+                        "plugin grants: %s: no grants recorded (not installed by wasmguard)",
+                        argv[0]);
+    char *path = helm_grants_path(argv[0]);
+    printf("plugin %s %s, from %s\n", rec.name, rec.version, rec.source);
+    printf("record: %s\n", path ? path : "?");
+    printf("plugin.yaml: %s\nplugin.wasm: %s\n", rec.plugin_yaml_sha256, rec.plugin_wasm_sha256);
+    if (helm_grants_empty(&rec.grants)) {
+        printf("approved grants: none\n");
+    } else {
+        printf("approved grants:\n");
+        helm_grants_print(&rec.grants, "  ", stdout);
+    }
+    free(path);
+    helm_grants_record_free(&rec);
+    return fflush(stdout) == 0 ? CLI_EXIT_OK : CLI_PLUGIN_EXIT_OTHER;
+}
