@@ -16,7 +16,6 @@
  */
 #include <dirent.h>
 #include <errno.h>
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -175,26 +174,6 @@ void helm_plugins_free(helm_plugin_set *set)
 
 /* ---- Provenance (signing_info.go) --------------------------------------- */
 
-/* "sha256:<hex>" of a file, or false. */
-static bool file_sha256(const char *path, char out[7 + 64 + 1])
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) return false;
-    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-    bool ok = ctx && EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
-    unsigned char buf[65536], md[EVP_MAX_MD_SIZE];
-    unsigned int mdlen = 0;
-    size_t n;
-    while (ok && (n = fread(buf, 1, sizeof buf, f)) > 0) ok = EVP_DigestUpdate(ctx, buf, n);
-    ok = ok && !ferror(f) && EVP_DigestFinal_ex(ctx, md, &mdlen) && mdlen == 32;
-    EVP_MD_CTX_free(ctx);
-    fclose(f);
-    if (!ok) return false;
-    memcpy(out, "sha256:", 7);
-    for (unsigned i = 0; i < 32; i++) snprintf(out + 7 + 2 * i, 3, "%02x", md[i]);
-    return true;
-}
-
 /* The status of a .prov for tgz: a clearsigned message whose "files:"
    block lists a name containing the tarball's name with its sha256. */
 static const char *prov_status(const char *prov, size_t len, const char *tgz)
@@ -206,7 +185,7 @@ static const char *prov_status(const char *prov, size_t len, const char *tgz)
         start ? memmem(start, len - (size_t)(start - prov), sig, sizeof sig - 1) : NULL;
     if (!end) return "invalid provenance";
     char hash[7 + 64 + 1];
-    if (!file_sha256(tgz, hash)) return "mismatched provenance";
+    if (!helm_sha256_file(tgz, hash)) return "mismatched provenance";
     const char *base = strrchr(tgz, '/') ? strrchr(tgz, '/') + 1 : tgz;
     bool in_files = false;
     for (const char *line = start; line < end;) {

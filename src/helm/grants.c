@@ -15,7 +15,6 @@
  */
 #include <errno.h>
 #include <jansson.h>
-#include <openssl/evp.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -132,29 +131,12 @@ void helm_grants_record_free(helm_grants_record *r)
     memset(r, 0, sizeof *r);
 }
 
-/* "sha256:<hex>" of DIR/FILE into out; false with errno when unreadable. */
-static bool sha256_of(const char *dir, const char *file, char out[72])
+/* "sha256:<hex>" of DIR/FILE. */
+static bool sha256_of(const char *dir, const char *file, char out[HELM_SHA256_LEN + 1])
 {
     char path[4096];
     snprintf(path, sizeof path, "%s/%s", dir, file);
-    FILE *f = fopen(path, "rb");
-    if (!f) return false;
-    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-    bool ok = ctx && EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
-    unsigned char buf[65536], md[EVP_MAX_MD_SIZE];
-    unsigned int mdlen = 0;
-    size_t n;
-    while (ok && (n = fread(buf, 1, sizeof buf, f)) > 0) ok = EVP_DigestUpdate(ctx, buf, n);
-    ok = ok && !ferror(f) && EVP_DigestFinal_ex(ctx, md, &mdlen) && mdlen == 32;
-    EVP_MD_CTX_free(ctx);
-    fclose(f);
-    if (!ok) {
-        errno = EIO;
-        return false;
-    }
-    memcpy(out, "sha256:", 7);
-    for (unsigned i = 0; i < 32; i++) snprintf(out + 7 + 2 * i, 3, "%02x", md[i]);
-    return true;
+    return helm_sha256_file(path, out);
 }
 
 static json_t *json_list(char *const *s, size_t n)

@@ -484,6 +484,13 @@ helm_error_kind helm_run_postrender(const helm_plugin *p, const helm_run_options
 /* The plugin of set named name, or NULL. */
 const helm_plugin *helm_plugin_find(const helm_plugin_set *set, const char *name);
 
+/* ---- Digests (digest.c) ------------------------------------------------ */
+
+#define HELM_SHA256_LEN (7 + 64) /* "sha256:" and 64 hex digits */
+
+/* "sha256:<hex>" of a file; false with errno set when it cannot be read. */
+bool helm_sha256_file(const char *path, char out[HELM_SHA256_LEN + 1]);
+
 #ifdef __cplusplus
 }
 #endif

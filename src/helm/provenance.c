@@ -26,7 +26,6 @@
  */
 #include <errno.h>
 #include <libfyaml.h>
-#include <openssl/evp.h>
 #include <rnp/rnp.h>
 #include <rnp/rnp_err.h>
 #include <stdio.h>
@@ -78,30 +77,6 @@ static const char *read_error(int e)
     if (e == EFBIG) return "too large";
     snprintf(text, sizeof text, "%s", strerror(e));
     return text;
-}
-
-/* "sha256:<hex>" of a file; false with errno set. */
-static bool sha256_file(const char *path, char out[PROV_HASH_LEN + 1])
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) return false;
-    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-    bool ok = ctx && EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
-    unsigned char buf[65536], md[EVP_MAX_MD_SIZE];
-    unsigned int mdlen = 0;
-    size_t n;
-    while (ok && (n = fread(buf, 1, sizeof buf, f)) > 0) ok = EVP_DigestUpdate(ctx, buf, n);
-    int saved = errno;
-    ok = ok && !ferror(f) && EVP_DigestFinal_ex(ctx, md, &mdlen) && mdlen == 32;
-    EVP_MD_CTX_free(ctx);
-    fclose(f);
-    if (!ok) {
-        errno = saved ? saved : EIO;
-        return false;
-    }
-    memcpy(out, "sha256:", 7);
-    for (unsigned i = 0; i < 32; i++) snprintf(out + 7 + 2 * i, 3, "%02x", md[i]);
-    return true;
 }
 
 /* Whether text holds a line exactly equal to line. */
@@ -447,7 +422,7 @@ wasm_status helm_prov_verify(const char *tgz_path, const char *prov_path,
     char signed_hash[PROV_HASH_LEN + 8];
     out->failure = parse_body(prov_path, body, body_len, name, signed_hash, sizeof signed_hash, err);
     if (out->failure != HELM_PROV_OK) goto done;
-    if (!sha256_file(tgz_path, out->file_hash)) {
+    if (!helm_sha256_file(tgz_path, out->file_hash)) {
         out->failure = HELM_PROV_IO;
         wasm_error_set(err, WASM_HOST_ERROR, HELM_MSG_P_TGZ, tgz_path, read_error(errno));
         goto done;
@@ -542,7 +517,7 @@ static char *make_body(const char *yaml_path, const char *tgz_path, size_t *len,
                        doc ? "not a mapping" : "not valid YAML");
     else if (has_line(yaml, ylen, "..."))
         wasm_error_set(err, WASM_BAD_ARGUMENT, HELM_MSG_P_YAML_END, yaml_path);
-    else if (!sha256_file(tgz_path, hash))
+    else if (!helm_sha256_file(tgz_path, hash))
         wasm_error_set(err, WASM_HOST_ERROR, HELM_MSG_P_TGZ, tgz_path, read_error(errno));
     else if (asprintf(&body, "%s%s\n...\nfiles:\n  %s: %s\n", yaml,
                       ylen && yaml[ylen - 1] != '\n' ? "\n" : "", base_name(tgz_path), hash) < 0) {
