@@ -8,9 +8,11 @@ CFLAGS_BASE := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -g -ffp-contract=off
 CFLAGS  ?= -O2
 ALL_CFLAGS = $(CFLAGS_BASE) $(CFLAGS)
 SAN_FLAGS := -O1 -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
-# libcurl is not linked: src/extism/curl_lazy.c loads it on the first
-# HTTP request (it maps some thirty libraries every process would pay for).
-LDLIBS  := -lfyaml -larchive -lcrypto -lrnp -ljansson -lm -lpthread -ldl
+# libcurl, librnp and libarchive are not linked: they are loaded on first
+# use (src/extism/curl_lazy.c, src/helm/lazy_libs.c), because together they
+# map some fifty libraries that every process, mostly needing none of
+# them, would pay for at start.
+LDLIBS  := -lfyaml -lcrypto -ljansson -lm -lpthread -ldl
 
 WASM_SRC := $(sort $(wildcard src/wasm/*.c))
 WASI_SRC := $(sort $(wildcard src/wasi/*.c))
