@@ -594,8 +594,38 @@ static void compile_int_binop(compiler *c, int iop, bool i64)
     produced(c, iop + 1, start);
 }
 
+/* a + x*y and a - x*y, when the product was the last instruction and is
+   the second operand: one instruction instead of two. */
+static bool fuse_muladd(compiler *c, int iop)
+{
+    int mul, fused;
+    switch (iop) {
+    case IOP_F32_ADD: mul = IOP_F32_MUL, fused = IOP_F32_MULADD; break;
+    case IOP_F32_SUB: mul = IOP_F32_MUL, fused = IOP_F32_MULSUB; break;
+    case IOP_F64_ADD: mul = IOP_F64_MUL, fused = IOP_F64_MULADD; break;
+    case IOP_F64_SUB: mul = IOP_F64_MUL, fused = IOP_F64_MULSUB; break;
+    default: return false;
+    }
+    uint32_t top = c->h - 1;
+    if (!c->last_valid || c->last_iop != mul || c->stack[top].kind != E_SLOT ||
+        c->code[c->last_dst] != canon(c, top))
+        return false;
+    uint32_t x = c->code[c->last_start + 2], y = c->code[c->last_start + 3];
+    c->ncode = c->last_start;
+    c->last_valid = false;
+    uint32_t a = operand(c, c->h - 2);
+    uint32_t start = emit_result(c, fused, 2, 4);
+    emit(c, a);
+    emit(c, x);
+    emit(c, y);
+    push_slot(c);
+    produced(c, fused, start);
+    return true;
+}
+
 static void compile_binop(compiler *c, int iop, bool traps)
 {
+    if (fuse_muladd(c, iop)) return;
     uint32_t x = operand(c, c->h - 2), y = operand(c, c->h - 1);
     uint32_t start = emit_result(c, iop, 2, 3);
     emit(c, x);

@@ -268,6 +268,21 @@ dispatch:
         NEXT();
     }
 
+    /* A product fused with the sum or difference that consumes it: the
+       product is rounded on its own first (-ffp-contract=off), exactly
+       as the two Wasm instructions would. */
+#define H_MULADD(name, T, of, bits, op)                                        \
+    OP(name) {                                                                 \
+        T p = of(S(3)) * of(S(4));                                             \
+        S(1) = bits(of(S(2)) op p);                                            \
+        ip += 5;                                                               \
+        NEXT();                                                                \
+    }
+    H_MULADD(F32_MULADD, float, f32_of, bits_f32, +)
+    H_MULADD(F32_MULSUB, float, f32_of, bits_f32, -)
+    H_MULADD(F64_MULADD, double, f64_of, bits_f64, +)
+    H_MULADD(F64_MULSUB, double, f64_of, bits_f64, -)
+
     /* ---- memory ---- */
 #define LOAD_AT(ea_expr, T, conv, len)                                         \
     {                                                                          \

@@ -240,7 +240,11 @@
     X(TABLE_COPY, 6)   /* [op d s n dtable stable] */                         \
     X(TABLE_INIT, 6)   /* [op d s n table elem] */                            \
     X(ELEM_DROP, 2)    /* [op elem] */                                        \
-    X(REF_FUNC, 3)     /* [op d funcidx] */
+    X(REF_FUNC, 3)     /* [op d funcidx] */                                   \
+    X(F32_MULADD, 5)   /* [op d a x y] d = a + x*y, two roundings (no FMA) */ \
+    X(F32_MULSUB, 5)   /* [op d a x y] d = a - x*y */                         \
+    X(F64_MULADD, 5)                                                          \
+    X(F64_MULSUB, 5)
 
 /* The enum of internal opcodes, in one order used everywhere. */
 #define IOP_BIN(name, expr) IOP_##name, IOP_##name##_I,
