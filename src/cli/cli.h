@@ -171,13 +171,16 @@ int cli_cmd_invoke(int argc, char **argv, const cli_options *opts);
 int cli_cmd_run(int argc, char **argv, const cli_options *opts);
 int cli_cmd_call(int argc, char **argv, const cli_options *opts);
 int cli_cmd_plugin_run(int argc, char **argv, const cli_options *opts);
-/* `plugin package DIR [-d DEST]` (plugin_package.c). */
+/* `plugin package DIR [-d DEST] [--sign --key NAME --keyring FILE]` (plugin_package.c). */
 int cli_cmd_plugin_package(int argc, char **argv, const cli_options *opts);
 /* `plugin verify PATH.tgz [--keyring FILE]` (plugin_verify.c). */
 int cli_cmd_plugin_verify(int argc, char **argv, const cli_options *opts);
 /* `plugin install SOURCE [--verify=false] [--keyring FILE] [--yes]`,
    `plugin uninstall NAME...`, `plugin grants NAME` (plugin_install.c). */
 int cli_cmd_plugin_install(int argc, char **argv, const cli_options *opts);
+/* `plugin update NAME [SOURCE] [--verify=false] [--keyring FILE] [--yes]`
+   (plugin_install.c). */
+int cli_cmd_plugin_update(int argc, char **argv, const cli_options *opts);
 int cli_cmd_plugin_uninstall(int argc, char **argv, const cli_options *opts);
 int cli_cmd_plugin_grants(int argc, char **argv, const cli_options *opts);
 /* `plugin SUBCOMMAND ...` (plugin.c): the table of subcommands. */

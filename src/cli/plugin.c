@@ -8,10 +8,12 @@
  *                               cells padded to the column, joined by a tab)
  *   plugin lint DIR [--json]    validate one plugin and show its grants
  *   plugin run NAME [ARGS...]   run a cli/v1 plugin (plugin_run.c)
- *   plugin package DIR [-d DEST]  write NAME-VERSION.tgz (plugin_package.c)
+ *   plugin package DIR [-d DEST] [--sign ...]  write NAME-VERSION.tgz and
+ *                               its .prov (plugin_package.c)
  *   plugin verify PATH.tgz      check a tarball's .prov (plugin_verify.c)
  *   plugin install SOURCE       verified, validated, with consent to its
  *                               grants (plugin_install.c)
+ *   plugin update NAME [SOURCE] the same, replacing an installed version
  *   plugin uninstall NAME...    the plugin, its tarball, its grants record
  *   plugin grants NAME          the grants approved at install
  *
@@ -57,12 +59,15 @@ static const plugin_subcommand subcommands[] = {
      "run the installed cli/v1 plugin NAME with ARGS in a sandbox, as\n"
      "      `helm NAME ARGS...` would",
      cli_cmd_plugin_run},
-    {"package", "DIR [-d DEST]",
+    {"package", "DIR [-d DEST] [--sign --key NAME --keyring SECRET-KEYRING]",
      "write DEST/NAME-VERSION.tgz (DEST default .) with every file and\n"
      "      directory of the plugin in DIR under NAME/, as `helm plugin package`\n"
      "      does; symlinks and special files are refused; the same tree gives\n"
      "      the same bytes (mtime $SOURCE_DATE_EPOCH or 0); exit 1 when refused.\n"
-     "      --sign: not yet",
+     "      --sign also writes its .prov, clear-signed with the key NAME (a user\n"
+     "      ID, part of one, a key ID or fingerprint) of SECRET-KEYRING (gpg\n"
+     "      --export-secret-keys); a protected key is unlocked with\n"
+     "      $WASMGUARD_PASSPHRASE",
      cli_cmd_plugin_package},
     {"verify", "PATH.tgz [--keyring FILE]",
      "verify PATH.tgz against PATH.tgz.prov as `helm plugin verify` does: the\n"
@@ -87,6 +92,16 @@ static const plugin_subcommand subcommands[] = {
      "      $XDG_CONFIG_HOME/wasmguard/grants/NAME.json (~/.config/...), and a\n"
      "      run of a plugin asking for more than its record is refused",
      cli_cmd_plugin_install},
+    {"update", "NAME [SOURCE] [--verify=false] [--keyring FILE] [--yes]",
+     "replace the installed plugin NAME with the version at SOURCE, else at\n"
+     "      the source recorded when it was installed: verified, unpacked and\n"
+     "      validated as install does, then swapped in atomically (the old\n"
+     "      version is kept if anything fails).  Grants beyond those approved\n"
+     "      are named and asked for on a terminal; --yes accepts them; with no\n"
+     "      terminal and no --yes the update is refused and the installed\n"
+     "      version stays; the grants record, NAME-VERSION.tgz and .prov are\n"
+     "      replaced.  A plugin linked in place (local dev) is not updated",
+     cli_cmd_plugin_update},
     {"uninstall", "NAME...",
      "remove the plugins NAME: the directory (or only the symlink of a\n"
      "      directory install), NAME-VERSION.tgz and its .prov, the grants record",
@@ -112,11 +127,12 @@ void cli_plugin_print_help(FILE *out)
         "an unknown key (also in runtimeConfig), a value of the wrong type, a name\n"
         "other than letters, digits, _ and -, a version that is not strict SemVer\n"
         "2.0 are errors, one line \"DIR/plugin.yaml:LINE: KEY.PATH: cause\".\n"
-        "\nexit codes of plugin list, lint, verify, install, uninstall and grants:\n"
+        "\nexit codes of plugin list, lint, verify, install, update, uninstall and grants:\n"
         "  0   success\n"
         "  1   lint: the plugin has a problem; list: two plugins claim one name;\n"
         "      verify: the tarball does not verify; install: refused (not verified,\n"
-        "      not valid, no consent, already installed); uninstall: not installed\n"
+        "      not valid, no consent, already installed); update: refused (as\n"
+        "      install's, or not installed); uninstall: not installed\n"
         "  2   usage error\n"
         "  70  other host error\n");
 }
@@ -126,7 +142,7 @@ int cli_cmd_plugin(int argc, char **argv, const cli_options *opts)
     if (argc < 1)
         return cli_fail(CLI_PLUGIN_EXIT_USAGE,
                         "plugin wants a subcommand: list, lint, run, package, verify, install, "
-                        "uninstall or grants (see wasmguard --help)");
+                        "update, uninstall or grants (see wasmguard --help)");
     if (strcmp(argv[0], "-h") == 0 || strcmp(argv[0], "--help") == 0) {
         cli_print_help(stdout);
         return CLI_EXIT_OK;

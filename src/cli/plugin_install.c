@@ -4,6 +4,7 @@
  * the user's consent to what they ask for (src/helm/install.c, grants.c).
  *
  *   plugin install SOURCE [--verify=false] [--keyring FILE] [--yes]
+ *   plugin update NAME [SOURCE] [--verify=false] [--keyring FILE] [--yes]
  *   plugin uninstall NAME...
  *   plugin grants NAME
  *
@@ -11,7 +12,10 @@
  * temporary directory, validated), prints the grants it asks for and asks
  * on a terminal; --yes accepts; with no terminal and no --yes it refuses,
  * listing the grants.  A plugin that asks for nothing is installed
- * without a question.  Exit codes as plugin lint's: 1 refused, 2 usage,
+ * without a question.  update stages the new version the same way (from
+ * the source recorded at install, or SOURCE) and asks only when it wants
+ * grants beyond the approved record, naming them; refused, the installed
+ * version stays as it was.  Exit codes as plugin lint's: 1 refused, 2 usage,
  * 70 host error.
  */
 #include <stdlib.h>
@@ -21,9 +25,9 @@
 #include "cli/cli.h"
 
 /* y/N on the terminal; false on anything but y or yes. */
-static bool ask(const char *name)
+static bool ask(const char *verb, const char *name)
 {
-    fprintf(stderr, "Install plugin %s with these grants? [y/N] ", name);
+    fprintf(stderr, "%s plugin %s with these grants? [y/N] ", verb, name);
     fflush(stderr);
     char line[64];
     if (!fgets(line, sizeof line, stdin)) return false;
@@ -47,7 +51,7 @@ static bool consent(const helm_staged *s, bool yes, int *rc)
                        name);
         return false;
     }
-    if (ask(name)) return true;
+    if (ask("Install", name)) return true;
     *rc = cli_fail(CLI_PLUGIN_EXIT_PROBLEM, "plugin install: %s: not installed: grants declined",
                    name);
     return false;
@@ -103,6 +107,88 @@ int cli_cmd_plugin_install(int argc, char **argv, const cli_options *opts)
                    s->dev ? "local dev" : s->verified ? "signed" : "unsigned, not verified");
         }
     }
+    helm_staged_free(s);
+    if (fflush(stdout) != 0 && rc == CLI_EXIT_OK) rc = CLI_PLUGIN_EXIT_OTHER;
+    return rc;
+}
+
+/* update's consent: only grants beyond the approved record are asked for. */
+static bool update_consent(const helm_staged *s, const helm_grants *approved, bool yes, int *rc)
+{
+    const char *name = s->plugin->name;
+    char extra[WASM_ERROR_MESSAGE_MAX];
+    if (!helm_grants_extra(&s->grants, approved, extra, sizeof extra)) return true;
+    FILE *out = yes ? stdout : stderr;
+    fprintf(out, "plugin %s %s asks for grants not approved before: %s\n", name,
+            s->plugin->version ? s->plugin->version : "", extra);
+    if (yes) return true;
+    if (!isatty(0)) {
+        *rc = cli_fail(CLI_PLUGIN_EXIT_PROBLEM,
+                       "plugin update: %s: not updated: asks for grants not approved before: %s; "
+                       "no terminal to ask for consent; run again with --yes to accept them",
+                       name, extra);
+        return false;
+    }
+    if (ask("Update", name)) return true;
+    *rc = cli_fail(CLI_PLUGIN_EXIT_PROBLEM, "plugin update: %s: not updated: grants declined",
+                   name);
+    return false;
+}
+
+int cli_cmd_plugin_update(int argc, char **argv, const cli_options *opts)
+{
+    (void)opts;
+    const char *name = NULL, *source = NULL, *keyring = NULL;
+    bool verify = true, yes = false;
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--keyring") == 0 && i + 1 < argc) keyring = argv[++i];
+        else if (strncmp(a, "--keyring=", 10) == 0) keyring = a + 10;
+        else if (strcmp(a, "--verify=false") == 0) verify = false;
+        else if (strcmp(a, "--verify") == 0 || strcmp(a, "--verify=true") == 0) verify = true;
+        else if (strcmp(a, "--yes") == 0 || strcmp(a, "-y") == 0) yes = true;
+        else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+            cli_print_help(stdout);
+            return CLI_EXIT_OK;
+        } else if (a[0] == '-' && a[1]) {
+            return cli_fail(CLI_PLUGIN_EXIT_USAGE,
+                            "plugin update: unknown option '%s' (see wasmguard --help)", a);
+        } else if (!name) {
+            name = a;
+        } else if (!source) {
+            source = a;
+        } else {
+            return cli_fail(CLI_PLUGIN_EXIT_USAGE,
+                            "plugin update takes NAME and at most one SOURCE, not also '%s'", a);
+        }
+    }
+    if (!name)
+        return cli_fail(CLI_PLUGIN_EXIT_USAGE,
+                        "plugin update wants a plugin NAME (and optionally a SOURCE)");
+    wasm_error err;
+    wasm_error_clear(&err);
+    helm_staged *s = NULL;
+    helm_grants_record rec;
+    bool has_rec = false;
+    if (helm_update_stage(name, source, verify, keyring, &s, &rec, &has_rec, &err) != WASM_OK)
+        return cli_fail(status_exit(err.status), "plugin update: %s", err.message);
+    helm_grants none = {0};
+    int rc = CLI_EXIT_OK;
+    if (update_consent(s, has_rec ? &rec.grants : &none, yes, &rc)) {
+        if (helm_update_commit(s, &err) != WASM_OK) {
+            rc = cli_fail(status_exit(err.status), "plugin update: %s: not updated: %s", name,
+                          err.message);
+        } else {
+            if (s->verified)
+                for (size_t i = 0; i < s->prov.nuser_ids; i++)
+                    printf("Signed by: %s\n", s->prov.user_ids[i]);
+            printf("Updated plugin: %s %s -> %s (%s)\n", name,
+                   has_rec && rec.version[0] ? rec.version : "?",
+                   s->plugin->version ? s->plugin->version : "",
+                   s->verified ? "signed" : "unsigned, not verified");
+        }
+    }
+    if (has_rec) helm_grants_record_free(&rec);
     helm_staged_free(s);
     if (fflush(stdout) != 0 && rc == CLI_EXIT_OK) rc = CLI_PLUGIN_EXIT_OTHER;
     return rc;

@@ -1,30 +1,41 @@
 /*
- * plugin_package.c - `wasmguard plugin package DIR [-d DEST]`: Helm's
- * `helm plugin package` (without --sign, for now): DEST/NAME-VERSION.tgz
- * with the plugin's files under NAME/ (helm_archive_package), then the
- * line Helm prints, "Successfully packaged plugin and saved it to: PATH".
- * Exit codes as plugin lint's: 1 the plugin is refused, 2 usage, 70 host.
+ * plugin_package.c - `wasmguard plugin package DIR [-d DEST] [--sign
+ * --key NAME --keyring SECRET-KEYRING]`: Helm's `helm plugin package`:
+ * DEST/NAME-VERSION.tgz with the plugin's files under NAME/
+ * (helm_archive_package), then the line Helm prints, "Successfully
+ * packaged plugin and saved it to: PATH".  With --sign, its .prov beside
+ * it (helm_prov_sign: DIR/plugin.yaml, the tarball's sha256, clear-signed
+ * with the key NAME of the secret keyring, an export of secret keys as
+ * Helm's --keyring).  Exit codes as plugin lint's: 1 the plugin is
+ * refused or cannot be signed, 2 usage, 70 host.
  */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 
 int cli_cmd_plugin_package(int argc, char **argv, const cli_options *opts)
 {
     (void)opts;
-    const char *dir = NULL, *dest = ".";
+    const char *dir = NULL, *dest = ".", *key = NULL, *keyring = NULL;
+    bool sign = false;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         if ((strcmp(a, "-d") == 0 || strcmp(a, "--destination") == 0) && i + 1 < argc) {
             dest = argv[++i];
         } else if (strncmp(a, "--destination=", 14) == 0) {
             dest = a + 14;
-        } else if (strcmp(a, "--sign") == 0 || strcmp(a, "--key") == 0 ||
-                   strcmp(a, "--keyring") == 0 || strncmp(a, "--key=", 6) == 0 ||
-                   strncmp(a, "--keyring=", 10) == 0) {
-            return cli_fail(CLI_PLUGIN_EXIT_USAGE,
-                            "plugin package: %s: signing is not yet supported", a);
+        } else if (strcmp(a, "--sign") == 0) {
+            sign = true;
+        } else if (strcmp(a, "--key") == 0 && i + 1 < argc) {
+            key = argv[++i];
+        } else if (strncmp(a, "--key=", 6) == 0) {
+            key = a + 6;
+        } else if (strcmp(a, "--keyring") == 0 && i + 1 < argc) {
+            keyring = argv[++i];
+        } else if (strncmp(a, "--keyring=", 10) == 0) {
+            keyring = a + 10;
         } else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
             cli_print_help(stdout);
             return CLI_EXIT_OK;
@@ -40,6 +51,11 @@ int cli_cmd_plugin_package(int argc, char **argv, const cli_options *opts)
     if (!dir)
         return cli_fail(CLI_PLUGIN_EXIT_USAGE,
                         "plugin package wants a plugin's directory (see wasmguard --help)");
+    if (sign && (!key || !key[0] || !keyring || !keyring[0]))
+        return cli_fail(CLI_PLUGIN_EXIT_USAGE,
+                        "plugin package: --sign wants --key NAME and --keyring SECRET-KEYRING");
+    if (!sign && (key || keyring))
+        return cli_fail(CLI_PLUGIN_EXIT_USAGE, "plugin package: --key and --keyring need --sign");
     size_t dlen = strlen(dir);
     while (dlen > 1 && dir[dlen - 1] == '/') dlen--;  /* "DIR/" names the files as DIR does */
     char clean[4096];
@@ -52,6 +68,18 @@ int cli_cmd_plugin_package(int argc, char **argv, const cli_options *opts)
         return cli_fail(err.status == WASM_BAD_ARGUMENT ? CLI_PLUGIN_EXIT_PROBLEM
                                                         : CLI_PLUGIN_EXIT_OTHER,
                         "%s", err.message);
+    if (sign) {
+        char yaml[4200];
+        snprintf(yaml, sizeof yaml, "%s/%s", clean, HELM_PLUGIN_FILE);
+        if (helm_prov_sign(tgz, yaml, key, keyring, NULL, &err) != WASM_OK) {
+            int rc = cli_fail(err.status == WASM_BAD_ARGUMENT ? CLI_PLUGIN_EXIT_PROBLEM
+                                                              : CLI_PLUGIN_EXIT_OTHER,
+                              "plugin package: %s: not signed: %s", tgz, err.message);
+            unlink(tgz);  /* no tarball that was meant to be signed and is not */
+            free(tgz);
+            return rc;
+        }
+    }
     printf("Successfully packaged plugin and saved it to: %s\n", tgz);
     free(tgz);
     return fflush(stdout) == 0 ? CLI_EXIT_OK : CLI_PLUGIN_EXIT_OTHER;

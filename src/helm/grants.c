@@ -329,8 +329,7 @@ static void add_extra(char *buf, size_t size, size_t *n, const char *fmt, ...)
     va_end(ap);
 }
 
-/* The grants of asked not within ok, described in buf; their number. */
-static size_t extra_grants(const helm_grants *asked, const helm_grants *ok, char *buf, size_t size)
+size_t helm_grants_extra(const helm_grants *asked, const helm_grants *ok, char *buf, size_t size)
 {
     size_t n = 0;
     buf[0] = 0;
@@ -369,7 +368,7 @@ wasm_status helm_grants_check(const helm_plugin *p, wasm_error *err)
         return wasm_error_set(err, WASM_NOMEM, HELM_MSG_I_NOMEM);
     }
     char extra[WASM_ERROR_MESSAGE_MAX];
-    if (extra_grants(&asked, &rec.grants, extra, sizeof extra))
+    if (helm_grants_extra(&asked, &rec.grants, extra, sizeof extra))
         st = wasm_error_set(err, WASM_BAD_ARGUMENT, HELM_MSG_G_EXTRA, extra, p->name);
     helm_grants_free(&asked);
     helm_grants_record_free(&rec);

@@ -272,6 +272,10 @@ wasm_status helm_grants_load(const char *name, helm_grants_record *out, bool *fo
    Helm or by hand runs as it asks). */
 wasm_status helm_grants_check(const helm_plugin *p, wasm_error *err);
 
+/* The grants of asked not within ok (as helm_grants_check judges them),
+   described in buf ("host x.io, a temp dir"); returns their number. */
+size_t helm_grants_extra(const helm_grants *asked, const helm_grants *ok, char *buf, size_t size);
+
 /* ---- Install and uninstall (install.c) ----------------------------------- */
 
 /* A plugin made ready to install, not yet visible: a tarball verified
@@ -311,6 +315,27 @@ wasm_status helm_install_stage(const char *source, bool verify, const char *keyr
 wasm_status helm_install_commit(helm_staged *s, wasm_error *err);
 /* Removes the temporary directory (if any) and frees s. */
 void helm_staged_free(helm_staged *s);
+
+/* Stages an update of plugin NAME, installed (by wasmguard or not, but
+   not linked in place) in the first plugins directory, exactly as
+   helm_install_stage stages an install: from source, else from the
+   source its grants record names (an absolute path or URL, as install
+   records it); a directory source is refused, as is a tarball holding
+   another plugin.  *rec receives NAME's grants record (*has_rec false
+   when there is none): the caller compares s->grants with rec->grants
+   (helm_grants_extra) and asks for consent to any extra grant before
+   committing.  On failure nothing is left behind. */
+wasm_status helm_update_stage(const char *name, const char *source, bool verify,
+                              const char *keyring, helm_staged **out, helm_grants_record *rec,
+                              bool *has_rec, wasm_error *err);
+/* Replaces PLUGINS/NAME with the staged version: the old NAME-VERSION.tgz
+   and .prov and the grants record are set aside in the temporary
+   directory, the new ones put in place (the record approving s->grants),
+   then the directories are exchanged (renameat2 RENAME_EXCHANGE; where
+   the filesystem lacks it, the old renamed aside and the new renamed in).
+   Any failure puts every old piece back: the installed version stays as
+   it was.  The old version is removed with the temporary directory. */
+wasm_status helm_update_commit(helm_staged *s, wasm_error *err);
 
 /* Removes plugin NAME from the first plugins directory holding it (the
    directory, or only the symlink of a dev install, never its target),

@@ -17,6 +17,11 @@
  * and so is never listed or run.  NAME-VERSION.tgz and its .prov are kept
  * beside the plugin, as Helm keeps them.  OCI and VCS sources are refused
  * as not supported yet.
+ *
+ * An update is staged the same way (from the source recorded at install
+ * or one given) and committed by exchanging the directories, with the
+ * old kept tarball, .prov and grants record set aside in the temporary
+ * directory until the exchange is done, and put back on any failure.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -421,8 +426,11 @@ static wasm_status stage_dir(helm_staged *s, wasm_error *err)
     return s->plugin ? WASM_OK : (err && err->status ? err->status : WASM_BAD_ARGUMENT);
 }
 
-wasm_status helm_install_stage(const char *source, bool verify, const char *keyring,
-                               helm_staged **out, wasm_error *err)
+/* Stages source for an install, or for an update of plugin update_name
+   (non-NULL): then a directory is refused, the plugin must be named
+   update_name, and PLUGINS/NAME is expected to be there. */
+static wasm_status stage(const char *source, bool verify, const char *keyring,
+                         const char *update_name, helm_staged **out, wasm_error *err)
 {
     *out = NULL;
     bool is_url = false;
@@ -432,6 +440,7 @@ wasm_status helm_install_stage(const char *source, bool verify, const char *keyr
     if (!is_url && stat(source, &sb) != 0)
         return wasm_error_set(err, WASM_BAD_ARGUMENT, HELM_MSG_I_STAT, source, strerror(errno));
     bool is_dir = !is_url && S_ISDIR(sb.st_mode);
+    if (is_dir && update_name) return wasm_error_set(err, WASM_BAD_ARGUMENT, HELM_MSG_UP_DIR, source);
     if (!is_url && !is_dir && !(S_ISREG(sb.st_mode) && is_tarball_name(source)))
         return wasm_error_set(err, WASM_BAD_ARGUMENT, HELM_MSG_I_NOT_TGZ, source);
     helm_staged *s = calloc(1, sizeof *s);
@@ -460,7 +469,10 @@ wasm_status helm_install_stage(const char *source, bool verify, const char *keyr
         s->final_dir = NULL;
         st = wasm_error_set(err, WASM_NOMEM, HELM_MSG_I_NOMEM);
     }
-    if (st == WASM_OK && lstat(s->final_dir, &sb) == 0)
+    if (st == WASM_OK && update_name && strcmp(s->plugin->name, update_name) != 0)
+        st = wasm_error_set(err, WASM_BAD_ARGUMENT, HELM_MSG_UP_NAME, source, s->plugin->name,
+                            update_name);
+    if (st == WASM_OK && !update_name && lstat(s->final_dir, &sb) == 0)
         st = wasm_error_set(err, WASM_BAD_ARGUMENT, HELM_MSG_I_EXISTS, s->plugin->name,
                             s->final_dir);
 done:
@@ -470,7 +482,22 @@ done:
     return st;
 }
 
+wasm_status helm_install_stage(const char *source, bool verify, const char *keyring,
+                               helm_staged **out, wasm_error *err)
+{
+    return stage(source, verify, keyring, NULL, out, err);
+}
+
 /* ---- Commit ------------------------------------------------------------------------ */
+
+/* The source as recorded: an URL as given, a path made absolute, so that
+   update finds it again from any directory (malloc'd; NULL: no memory). */
+static char *recorded_source(const helm_staged *s)
+{
+    char real[PATH_MAX];
+    bool is_url = strncmp(s->source, "http://", 7) == 0 || strncmp(s->source, "https://", 8) == 0;
+    return strdup(!is_url && realpath(s->source, real) ? real : s->source);
+}
 
 /* PLUGINS/NAME-VERSION.tgz[.prov] (malloc'd). */
 static char *kept_path(const helm_staged *s, const char *suffix)
@@ -486,7 +513,10 @@ wasm_status helm_install_commit(helm_staged *s, wasm_error *err)
 {
     /* The record first: a kill after it but before the plugin appears
        leaves a record of no plugin, which refuses nothing that runs. */
-    wasm_status st = helm_grants_save(s->plugin, &s->grants, s->source, err);
+    char *source = recorded_source(s);
+    if (!source) return wasm_error_set(err, WASM_NOMEM, HELM_MSG_I_NOMEM);
+    wasm_status st = helm_grants_save(s->plugin, &s->grants, source, err);
+    free(source);
     if (st != WASM_OK) return st;
     if (s->dev) {
         if (symlink(s->plugin->dir, s->final_dir) != 0) {
@@ -526,6 +556,162 @@ undo:;
     char *rec = helm_grants_path(s->plugin->name);
     if (rec) unlink(rec);
     free(rec);
+    return st;
+}
+
+/* ---- Update ------------------------------------------------------------------------ */
+
+wasm_status helm_update_stage(const char *name, const char *source, bool verify,
+                              const char *keyring, helm_staged **out, helm_grants_record *rec,
+                              bool *has_rec, wasm_error *err)
+{
+    *out = NULL;
+    *has_rec = false;
+    memset(rec, 0, sizeof *rec);
+    if (!is_plugin_name(name)) return wasm_error_set(err, WASM_BAD_ARGUMENT, HELM_MSG_U_NAME, name);
+    char **dirs = helm_plugin_dirs(), *path = NULL;
+    wasm_status st = WASM_OK;
+    struct stat sb;
+    if (!dirs) return wasm_error_set(err, WASM_NOMEM, HELM_MSG_I_NOMEM);
+    if (!dirs[0] || !dirs[0][0]) {
+        st = wasm_error_set(err, WASM_BAD_ARGUMENT, HELM_MSG_I_NO_DIRS);
+    } else if (asprintf(&path, "%s/%s", dirs[0], name) < 0) {
+        path = NULL;
+        st = wasm_error_set(err, WASM_NOMEM, HELM_MSG_I_NOMEM);
+    } else if (lstat(path, &sb) != 0 || !(S_ISDIR(sb.st_mode) || S_ISLNK(sb.st_mode))) {
+        st = wasm_error_set(err, WASM_BAD_ARGUMENT, HELM_MSG_U_MISSING, name);
+    } else if (S_ISLNK(sb.st_mode)) {
+        st = wasm_error_set(err, WASM_BAD_ARGUMENT, HELM_MSG_UP_LINKED, name, path);
+    }
+    helm_strings_free(dirs);
+    free(path);
+    if (st != WASM_OK) return st;
+    if ((st = helm_grants_load(name, rec, has_rec, err)) != WASM_OK) return st;
+    if (!source && (!*has_rec || !rec->source[0]))
+        st = wasm_error_set(err, WASM_BAD_ARGUMENT, HELM_MSG_UP_NO_SOURCE, name);
+    if (st == WASM_OK) st = stage(source ? source : rec->source, verify, keyring, name, out, err);
+    if (st != WASM_OK) {
+        helm_grants_record_free(rec);
+        *has_rec = false;
+    }
+    return st;
+}
+
+/* The old plugin's pieces set aside while an update is committed. */
+typedef struct update_undo {
+    char *old_tgz, *old_prov, *aside_tgz, *aside_prov;  /* kept files */
+    bool moved_tgz, moved_prov;
+    char *rec, *aside_rec;                              /* the grants record */
+    bool had_rec, saved_rec;
+    char *new_tgz, *new_prov;                           /* placed: remove on undo */
+    bool placed;
+} update_undo;
+
+/* Renames from to to, unless from is missing (*moved false then). */
+static bool move_if_there(const char *from, const char *to, bool *moved)
+{
+    *moved = rename(from, to) == 0;
+    return *moved || errno == ENOENT;
+}
+
+/* Puts every old piece back, in reverse order. */
+static void update_undo_run(update_undo *u)
+{
+    if (u->placed) {
+        unlink(u->new_tgz);
+        unlink(u->new_prov);
+    }
+    if (u->saved_rec) {
+        if (u->had_rec) rename(u->aside_rec, u->rec);
+        else unlink(u->rec);
+    }
+    if (u->moved_prov) rename(u->aside_prov, u->old_prov);
+    if (u->moved_tgz) rename(u->aside_tgz, u->old_tgz);
+}
+
+static void update_undo_free(update_undo *u)
+{
+    free(u->old_tgz);
+    free(u->old_prov);
+    free(u->aside_tgz);
+    free(u->aside_prov);
+    free(u->rec);
+    free(u->aside_rec);
+    free(u->new_tgz);
+    free(u->new_prov);
+}
+
+/* Exchanges the staged directory with PLUGINS/NAME; the old one ends up
+   inside s->tmp_dir either way. */
+static wasm_status swap_dirs(helm_staged *s, wasm_error *err)
+{
+    if (renameat2(AT_FDCWD, s->plugin->dir, AT_FDCWD, s->final_dir, RENAME_EXCHANGE) == 0)
+        return WASM_OK;
+    if (errno != EINVAL && errno != ENOSYS)
+        return wasm_error_set(err, WASM_HOST_ERROR, HELM_MSG_UP_SWAP, s->final_dir, strerror(errno));
+    char *aside = NULL;
+    if (asprintf(&aside, "%s/old", s->tmp_dir) < 0) return wasm_error_set(err, WASM_NOMEM, HELM_MSG_I_NOMEM);
+    wasm_status st = WASM_OK;
+    if (rename(s->final_dir, aside) != 0) {
+        st = wasm_error_set(err, WASM_HOST_ERROR, HELM_MSG_UP_SWAP, s->final_dir, strerror(errno));
+    } else if (rename_noreplace(s->plugin->dir, s->final_dir) != 0) {
+        st = wasm_error_set(err, WASM_HOST_ERROR, HELM_MSG_UP_SWAP, s->final_dir, strerror(errno));
+        rename(aside, s->final_dir);
+    }
+    free(aside);
+    return st;
+}
+
+wasm_status helm_update_commit(helm_staged *s, wasm_error *err)
+{
+    wasm_error lerr;
+    wasm_error_clear(&lerr);
+    helm_plugin *old = helm_plugin_load(s->final_dir, &lerr);  /* for its version */
+    const char *ov = old && old->version ? old->version : "";
+    update_undo u = {0};
+    char *source = recorded_source(s);
+    wasm_status st = WASM_OK;
+    if (!source || asprintf(&u.old_tgz, "%s/%s-%s.tgz", s->plugins_dir, s->plugin->name, ov) < 0 ||
+        asprintf(&u.old_prov, "%s.prov", u.old_tgz) < 0 ||
+        asprintf(&u.aside_tgz, "%s/old.tgz", s->tmp_dir) < 0 ||
+        asprintf(&u.aside_prov, "%s/old.tgz.prov", s->tmp_dir) < 0 ||
+        asprintf(&u.aside_rec, "%s/old.json", s->tmp_dir) < 0 ||
+        !(u.rec = helm_grants_path(s->plugin->name)) || !(u.new_tgz = kept_path(s, "")) ||
+        !(u.new_prov = kept_path(s, ".prov"))) {
+        st = wasm_error_set(err, WASM_NOMEM, HELM_MSG_I_NOMEM);
+        goto done;
+    }
+    /* 1. the old kept tarball and .prov aside (a plugin without a version has none) */
+    if (old && old->version &&
+        (!move_if_there(u.old_tgz, u.aside_tgz, &u.moved_tgz) ||
+         !move_if_there(u.old_prov, u.aside_prov, &u.moved_prov))) {
+        st = wasm_error_set(err, WASM_HOST_ERROR, HELM_MSG_UP_SWAP, u.old_tgz, strerror(errno));
+        goto done;
+    }
+    /* 2. the record: a copy of the old aside (the old plugin keeps its
+       record until the new one replaces it atomically), then the new */
+    u.had_rec = copy_file(u.rec, u.aside_rec);
+    if (!u.had_rec && errno != ENOENT) {
+        st = wasm_error_set(err, WASM_HOST_ERROR, HELM_MSG_I_COPY, u.rec, s->tmp_dir, strerror(errno));
+        goto done;
+    }
+    if ((st = helm_grants_save(s->plugin, &s->grants, source, err)) != WASM_OK) goto done;
+    u.saved_rec = true;
+    /* 3. the new kept tarball and .prov */
+    u.placed = true;
+    if (rename(s->tgz, u.new_tgz) != 0 ||
+        (s->prov_path ? rename(s->prov_path, u.new_prov) != 0
+                      : unlink(u.new_prov) != 0 && errno != ENOENT)) {
+        st = wasm_error_set(err, WASM_HOST_ERROR, HELM_MSG_I_RENAME, u.new_tgz, strerror(errno));
+        goto done;
+    }
+    /* 4. the directories */
+    if ((st = swap_dirs(s, err)) == WASM_OK) s->committed = true;
+done:
+    if (st != WASM_OK) update_undo_run(&u);
+    update_undo_free(&u);
+    free(source);
+    helm_plugin_free(old);
     return st;
 }
 

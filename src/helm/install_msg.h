@@ -32,6 +32,12 @@
 #define HELM_MSG_U_MISSING "plugin %s is not installed"
 #define HELM_MSG_U_REMOVE "%s: cannot remove: %s"
 
+#define HELM_MSG_UP_NO_SOURCE "plugin %s: no source recorded at install; give SOURCE (a .tgz or an http(s) URL of one)"
+#define HELM_MSG_UP_DIR "%s: a directory: update takes a .tgz or an http(s) URL of one (a plugin linked in place is always current)"
+#define HELM_MSG_UP_LINKED "plugin %s is linked in place (local dev, %s): nothing to update"
+#define HELM_MSG_UP_NAME "%s: holds plugin %s, not %s"
+#define HELM_MSG_UP_SWAP "%s: cannot replace: %s"
+
 #define HELM_MSG_G_PATH "no place for the grants record (set XDG_CONFIG_HOME or HOME)"
 #define HELM_MSG_G_WRITE "%s: cannot write: %s"
 #define HELM_MSG_G_HASH "%s: cannot read: %s"

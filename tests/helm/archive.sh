@@ -163,7 +163,7 @@ package_refused "a symlink" 1 "$SRC/docs/link: a symlink; a plugin tarball holds
 rm "$SRC/docs/link"; mkfifo "$SRC/fifo"
 package_refused "a FIFO" 1 "$SRC/fifo: a FIFO" "$SRC" -d "$WORK/pkg3"
 rm "$SRC/fifo"
-package_refused "--sign" 2 "signing is not yet supported" "$SRC" -d "$WORK/pkg3" --sign
+package_refused "--sign without --key and --keyring" 2 "--sign wants --key NAME and --keyring" "$SRC" -d "$WORK/pkg3" --sign
 package_refused "no DIR" 2 "wants a plugin's directory" -d "$WORK/pkg3"
 sed -i 's/^version: .*/version: "..\/..\/x"/' "$SRC/plugin.yaml"
 package_refused "a version ../../x" 1 "plugin.yaml:3: version: \"\.\./\.\./x\" is not a SemVer" "$SRC" -d "$WORK/pkg3"

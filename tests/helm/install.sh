@@ -5,7 +5,8 @@
 # would) and a temporary XDG_CONFIG_HOME for the grants records.
 #
 #   signed tarballs: keys made with gpg in batch mode (as prov.sh), the
-#   tarball by `plugin package`, its .prov by build/tests/helm/provsign;
+#   tarball and its .prov by `plugin package --sign` (verified by `plugin
+#   verify` and gpg; a wrong --key refused, writing nothing);
 #   installed with --yes, listed "signed", run; refused, each leaving the
 #   plugins directory and the grants records as they were: no terminal
 #   and no --yes, a tampered tarball, a missing .prov, an unknown signer,
@@ -16,7 +17,11 @@
 #   URL installs from tests/extism/httpd (its /file route), with a missing
 #   .prov and a server that stops mid-transfer refused; an edited
 #   plugin.yaml asking for a new host is refused at run, naming it;
-#   uninstall removes every trace (never a dev link's target).
+#   uninstall removes every trace (never a dev link's target);
+#   update: from the source recorded at install, to a new signed version
+#   with no new grants (no question), one asking for a new host refused
+#   without --yes (old version runs, record unchanged) and accepted with
+#   it, a tampered tarball and another plugin's refused (nothing changed).
 # Ends with "NAME: N passed, N failed".
 #
 # usage: tests/helm/install.sh [WASMGUARD [NAME]]
@@ -98,11 +103,27 @@ mkplugin() {
     if [ $# -gt 0 ]; then printf 'runtimeConfig:\n' >>"$dir/plugin.yaml"; printf '%s\n' "$@" >>"$dir/plugin.yaml"; fi
 }
 mkplugin "$WORK/src/hello" hello '  allowedHosts:' '    - "127.0.0.1"' '  timeout: 60000'
-"$WG" plugin package "$WORK/src/hello" -d "$WORK/pkg" >/dev/null 2>"$WORK/t/pkg.err" ||
-    bad "plugin package: $(cat "$WORK/t/pkg.err")"
 TGZ=$WORK/pkg/hello-0.1.0.tgz
-"$SIGN" sign "$TGZ" "$WORK/src/hello/plugin.yaml" install@wasmguard.test "$WORK/secring.gpg" \
-    >/dev/null 2>"$WORK/t/sign.err" || bad "provsign: $(cat "$WORK/t/sign.err")"
+# package --sign: the tarball and its .prov (helm_prov_sign).
+wg "$WORK/t/out" plugin package "$WORK/src/hello" -d "$WORK/pkg" --sign \
+    --key install@wasmguard.test --keyring "$WORK/secring.gpg"
+expect "package --sign: exit 0" 0 "$rc"
+expect_line "package --sign: Helm's line" "^Successfully packaged plugin and saved it to: $TGZ$" "$WORK/t/out"
+expect "package --sign: the .prov" "yes" "$([ -s "$TGZ.prov" ] && echo yes)"
+wg "$WORK/t/out" plugin verify "$TGZ" --keyring "$KR"
+expect "package --sign: verify exit 0" 0 "$rc"
+expect_line "package --sign: verify's signer" "^Signed by: Install Test <install@wasmguard\.test>$" "$WORK/t/out"
+G --verify "$TGZ.prov" 2>/dev/null
+expect "package --sign: gpg --verify accepts it" 0 $?
+mkdir -p "$WORK/wrongkey"
+wg "$WORK/t/out" plugin package "$WORK/src/hello" -d "$WORK/wrongkey" --sign \
+    --key nobody@wasmguard.test --keyring "$WORK/secring.gpg"
+expect "package --sign, a wrong key: exit 1" 1 "$rc"
+expect_line "package --sign, a wrong key: says so" \
+    "^wasmguard: plugin package: .*not signed: no secret key matching \"nobody@wasmguard\.test\"" "$WORK/t/out.err"
+expect "package --sign, a wrong key: nothing written" "" "$(ls -A "$WORK/wrongkey")"
+wg "$WORK/t/out" plugin package "$WORK/src/hello" -d "$WORK/wrongkey" --sign
+expect "package --sign without --key: usage, exit 2" 2 "$rc"
 
 # refused LABEL ERE ARGS...: `plugin install ARGS` exits 1 (or $CODE) saying
 # ERE, and nothing is installed (no plugin, tarball, record or temp dir).
@@ -259,6 +280,89 @@ else
         "$BASE/hello-0.1.0.tgz?cut=100&path=$TGZ" --keyring "$KR" --yes
     refused "URL: not of a tarball" "must end in a tarball's name" "$BASE/hello?path=$TGZ" --yes
 fi
+
+# ---- update ----------------------------------------------------------------------------
+# What an update must leave alone when refused: the files, the record, plugin.yaml.
+snap() { state; cat "$GRANTS/hello.json" "$PLUGINS/hello/plugin.yaml" 2>&1; }
+# pkgver VERSION [RUNTIMECONFIG-LINES...]: hello VERSION, packaged and signed into pkg-VERSION/.
+pkgver() {
+    local v=$1; shift
+    rm -rf "$WORK/src/hello-$v"
+    mkplugin "$WORK/src/hello-$v" hello "$@"
+    sed -i "s/^version: 0.1.0$/version: $v/" "$WORK/src/hello-$v/plugin.yaml"
+    mkdir -p "$WORK/pkg-$v"
+    "$WG" plugin package "$WORK/src/hello-$v" -d "$WORK/pkg-$v" --sign \
+        --key install@wasmguard.test --keyring "$WORK/secring.gpg" >/dev/null 2>"$WORK/t/pkg.err" ||
+        bad "package $v: $(cat "$WORK/t/pkg.err")"
+}
+upd() { wg "$WORK/t/out" plugin update "$@"; }
+# a relative SOURCE: recorded as an absolute path, so update finds it from anywhere
+WG_ABS=$(cd "$(dirname "$WG")" && pwd)/$(basename "$WG")
+(cd "$WORK/pkg" && timeout -s KILL 120 "$WG_ABS" plugin install hello-0.1.0.tgz --keyring "$KR" --yes \
+    >"$WORK/t/out" 2>"$WORK/t/out.err" </dev/null)
+expect "update: install 0.1.0" 0 $?
+expect_line "update: the source recorded absolute" "\"source\": \"$TGZ\"" "$GRANTS/hello.json"
+upd hello --keyring "$KR"
+expect "update from the recorded source: exit 0" 0 "$rc"
+expect_line "update from the recorded source: says so" "^Updated plugin: hello 0\.1\.0 -> 0\.1\.0 \(signed\)$" "$WORK/t/out"
+expect "update from the recorded source: the layout" "hello hello-0.1.0.tgz hello-0.1.0.tgz.prov" "$(ls "$PLUGINS" | tr '\n' ' ' | sed 's/ $//')"
+
+pkgver 0.2.0 '  allowedHosts:' '    - "127.0.0.1"' '  timeout: 60000'
+upd hello "$WORK/pkg-0.2.0/hello-0.2.0.tgz" --keyring "$KR"
+expect "update, no new grants: no question, exit 0" 0 "$rc"
+expect "update, no new grants: nothing asked" "" "$(grep 'asks for' "$WORK/t/out" "$WORK/t/out.err")"
+expect_line "update, no new grants: updated" "^Updated plugin: hello 0\.1\.0 -> 0\.2\.0 \(signed\)$" "$WORK/t/out"
+expect "update: the new tarball and .prov kept, the old gone" "hello hello-0.2.0.tgz hello-0.2.0.tgz.prov" \
+    "$(ls "$PLUGINS" | tr '\n' ' ' | sed 's/ $//')"
+expect "update: no temp dir left" "" "$(ls -A "$PLUGINS" | grep '^\.')"
+expect_line "update: the record's version" '"version": "0\.2\.0"' "$GRANTS/hello.json"
+expect_line "update: the record's source" "\"source\": \"$WORK/pkg-0.2.0/hello-0.2.0.tgz\"" "$GRANTS/hello.json"
+wg "$WORK/t/out" plugin list
+expect_line "update: list shows 0.2.0 signed" "^hello[[:space:]]+0\.2\.0[[:space:]].*[[:space:]]signed[[:space:]]" "$WORK/t/out"
+wg "$WORK/t/out" plugin run hello
+expect "update: runs" "0 hello from hello" "$rc $(cat "$WORK/t/out")"
+
+pkgver 0.3.0 '  allowedHosts:' '    - "127.0.0.1"' '    - "evil.example.com"' '  timeout: 60000'
+before=$(snap)
+upd hello "$WORK/pkg-0.3.0/hello-0.3.0.tgz" --keyring "$KR"
+expect "update asking for a new host, no --yes: exit 1" 1 "$rc"
+expect_line "update asking for a new host: names it" \
+    "^wasmguard: plugin update: hello: not updated: asks for grants not approved before: host evil\.example\.com; no terminal" \
+    "$WORK/t/out.err"
+expect "update asking for a new host: nothing changed" "$before" "$(snap)"
+wg "$WORK/t/out" plugin run hello
+expect "update refused: the old version still runs" "0 hello from hello" "$rc $(cat "$WORK/t/out")"
+upd hello "$WORK/pkg-0.3.0/hello-0.3.0.tgz" --keyring "$KR" --yes
+expect "update asking for a new host, --yes: exit 0" 0 "$rc"
+expect_line "update --yes: shows the new grant" "asks for grants not approved before: host evil\.example\.com$" "$WORK/t/out"
+wg "$WORK/t/out" plugin grants hello
+expect_line "update --yes: the new host recorded" "^  host: evil\.example\.com$" "$WORK/t/out"
+wg "$WORK/t/out" plugin run hello
+expect "update --yes: runs" "0 hello from hello" "$rc $(cat "$WORK/t/out")"
+
+pkgver 0.4.0 '  allowedHosts:' '    - "127.0.0.1"'
+printf 'x' >>"$WORK/pkg-0.4.0/hello-0.4.0.tgz"
+before=$(snap)
+upd hello "$WORK/pkg-0.4.0/hello-0.4.0.tgz" --keyring "$KR" --yes
+expect "update to a tampered tarball: exit 1" 1 "$rc"
+expect_line "update to a tampered tarball: says so" "^wasmguard: plugin update: .*does not verify.*sha256 sum does not match" "$WORK/t/out.err"
+expect "update to a tampered tarball: nothing changed" "$before" "$(snap)"
+wg "$WORK/t/out" plugin run hello
+expect "update to a tampered tarball: the old version runs" "0 hello from hello" "$rc $(cat "$WORK/t/out")"
+
+mkplugin "$WORK/src/other" other
+"$WG" plugin package "$WORK/src/other" -d "$WORK/pkg" >/dev/null 2>&1
+upd hello "$WORK/pkg/other-0.1.0.tgz" --verify=false --yes
+expect "update to another plugin's tarball: exit 1" 1 "$rc"
+expect_line "update to another plugin's tarball: says so" "holds plugin other, not hello" "$WORK/t/out.err"
+expect "update to another plugin: nothing changed" "$before" "$(snap)"
+upd nothere "$TGZ" --keyring "$KR"
+expect "update of a plugin not installed: exit 1" 1 "$rc"
+expect_line "update of a plugin not installed: says so" "plugin nothere is not installed" "$WORK/t/out.err"
+upd
+expect "update without NAME: usage, exit 2" 2 "$rc"
+wg "$WORK/t/out" plugin uninstall hello
+expect "update: uninstall after" "" "$(state | grep -v '^data/plugins$\|^config/wasmguard$\|^config/wasmguard/grants$')"
 
 expect "no temp dir left anywhere" "" "$(ls -A "$PLUGINS" "$WORK/tmp" 2>/dev/null | grep '^\.')"
 echo "$NAME: $pass passed, $fail failed"
