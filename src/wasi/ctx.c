@@ -75,6 +75,12 @@ static bool add_preopen(wasi_ctx *ctx, const char *host, const char *guest, bool
     }
     ctx->npreopens++;
     int hfd = open(host, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (hfd >= 0 && hfd <= 2) {
+        /* the host had closed a stdio fd: keep 0-2 for stdio (see path_open) */
+        int moved = fcntl(hfd, F_DUPFD_CLOEXEC, 3);
+        close(hfd);
+        hfd = moved;
+    }
     if (hfd < 0) {
         wasm_error_set(err, WASM_HOST_ERROR, "cannot grant directory %s: %s", host,
                        strerror(errno));

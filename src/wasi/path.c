@@ -490,6 +490,15 @@ static int path_open(wasi_ctx *ctx, wasm_call *call, const wasm_val *a)
     }
     rc = side_result(ctx, &s, rc);
     if (rc) return rc;
+    if (fd <= 2) {
+        /* The host process had closed one of its stdio fds: a guest file
+           must not sit at 0-2, where it would be taken for stdio (never
+           closed by wasi_fd_release, treated as a stream by fd.c). */
+        int moved = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+        close(fd);
+        if (moved < 0) return wasi_errno(errno);
+        fd = moved;
+    }
     int n = wasi_fd_alloc(ctx);
     if (n < 0) {
         close(fd);

@@ -284,6 +284,18 @@ test_fs() {
         ok "fs under :ro: creating hello.txt fails"
     else bad "fs under :ro: creating hello.txt did not fail: $(head -n 1 "$o")"; fi
     expect "fs under :ro: the directory is unchanged" "$before" "$(snapshot "$d")"
+
+    # With the host's stdin and stderr closed, the preopen and the files the
+    # guest opens must not land on host fds 0-2 (where they would pass for
+    # stdio): the same program works the same.
+    local d2=$WORK/fs-closed
+    mkdir "$d2"
+    printf 'line one\nline two\n' >"$d2/input.txt"
+    timeout -s KILL 120 "$WG" run --dir "$d2::/data" "$MOD/fs.wasm" >"$o" <&- 2>&-
+    rc=$?
+    : >"$o.err"
+    expect "fs with the host's stdin and stderr closed: exit" 0 "$rc"
+    guest_checks "fs (host stdin, stderr closed)" "$o"
 }
 
 # ---- leaving the granted directory -------------------------------------
