@@ -3,6 +3,7 @@
  * options written "--name VALUE" or "--name=VALUE", and counts.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,4 +33,11 @@ bool cli_parse_u64(const char *s, uint64_t *out)
     if (errno || *end || v > INT64_MAX) return false; /* also a JSON integer */
     *out = v;
     return true;
+}
+
+void cli_dir_arg(const char *dir, char *out, size_t outsz)
+{
+    size_t len = strlen(dir);
+    while (len > 1 && dir[len - 1] == '/') len--; /* "DIR/" names the files as DIR does */
+    snprintf(out, outsz, "%.*s", (int)len, dir);
 }

@@ -194,5 +194,7 @@ int cli_cmd_post_render(int argc, char **argv, const cli_options *opts);
 bool cli_is_option(const char *arg, const char *name);
 const char *cli_option_value(int argc, char **argv, int *i, const char *name);
 bool cli_parse_u64(const char *s, uint64_t *out);
+/* A directory argument with its trailing slashes dropped, into out. */
+void cli_dir_arg(const char *dir, char *out, size_t outsz);
 
 #endif

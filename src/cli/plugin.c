@@ -402,10 +402,8 @@ static int cmd_lint(int argc, char **argv, const cli_options *opts)
     if (!dir)
         return cli_fail(CLI_PLUGIN_EXIT_USAGE,
                         "plugin lint wants a plugin's directory (see wasmguard --help)");
-    size_t dlen = strlen(dir);
-    while (dlen > 1 && dir[dlen - 1] == '/') dlen--;  /* "DIR/" names the files as DIR does */
     char clean[4096];
-    snprintf(clean, sizeof clean, "%.*s", (int)dlen, dir);
+    cli_dir_arg(dir, clean, sizeof clean);
 
     wasm_error err;
     wasm_error_clear(&err);

@@ -57,6 +57,31 @@ static bool consent(const helm_staged *s, bool yes, int *rc)
     return false;
 }
 
+/* The options install and update share. */
+typedef struct fetch_opts {
+    const char *keyring;
+    bool verify, yes;
+} fetch_opts;
+
+/* Takes argv[*i] (and its value) when it is one of them. */
+static bool fetch_option(int argc, char **argv, int *i, fetch_opts *o)
+{
+    const char *a = argv[*i];
+    if (strcmp(a, "--keyring") == 0 && *i + 1 < argc) o->keyring = argv[++*i];
+    else if (strncmp(a, "--keyring=", 10) == 0) o->keyring = a + 10;
+    else if (strcmp(a, "--verify=false") == 0) o->verify = false;
+    else if (strcmp(a, "--verify") == 0 || strcmp(a, "--verify=true") == 0) o->verify = true;
+    else if (strcmp(a, "--yes") == 0 || strcmp(a, "-y") == 0) o->yes = true;
+    else return false;
+    return true;
+}
+
+static void print_signers(const helm_staged *s)
+{
+    if (!s->verified) return;
+    for (size_t i = 0; i < s->prov.nuser_ids; i++) printf("Signed by: %s\n", s->prov.user_ids[i]);
+}
+
 static int status_exit(wasm_status st)
 {
     return st == WASM_BAD_ARGUMENT ? CLI_PLUGIN_EXIT_PROBLEM : CLI_PLUGIN_EXIT_OTHER;
@@ -65,16 +90,12 @@ static int status_exit(wasm_status st)
 int cli_cmd_plugin_install(int argc, char **argv, const cli_options *opts)
 {
     (void)opts;
-    const char *source = NULL, *keyring = NULL;
-    bool verify = true, yes = false;
+    const char *source = NULL;
+    fetch_opts fo = {NULL, true, false};
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
-        if (strcmp(a, "--keyring") == 0 && i + 1 < argc) keyring = argv[++i];
-        else if (strncmp(a, "--keyring=", 10) == 0) keyring = a + 10;
-        else if (strcmp(a, "--verify=false") == 0) verify = false;
-        else if (strcmp(a, "--verify") == 0 || strcmp(a, "--verify=true") == 0) verify = true;
-        else if (strcmp(a, "--yes") == 0 || strcmp(a, "-y") == 0) yes = true;
-        else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+        if (fetch_option(argc, argv, &i, &fo)) continue;
+        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
             cli_print_help(stdout);
             return CLI_EXIT_OK;
         } else if (a[0] == '-' && a[1]) {
@@ -93,16 +114,14 @@ int cli_cmd_plugin_install(int argc, char **argv, const cli_options *opts)
     wasm_error err;
     wasm_error_clear(&err);
     helm_staged *s = NULL;
-    if (helm_install_stage(source, verify, keyring, &s, &err) != WASM_OK)
+    if (helm_install_stage(source, fo.verify, fo.keyring, &s, &err) != WASM_OK)
         return cli_fail(status_exit(err.status), "plugin install: %s", err.message);
     int rc = CLI_EXIT_OK;
-    if (consent(s, yes, &rc)) {
+    if (consent(s, fo.yes, &rc)) {
         if (helm_install_commit(s, &err) != WASM_OK) {
             rc = cli_fail(status_exit(err.status), "plugin install: %s", err.message);
         } else {
-            if (s->verified)
-                for (size_t i = 0; i < s->prov.nuser_ids; i++)
-                    printf("Signed by: %s\n", s->prov.user_ids[i]);
+            print_signers(s);
             printf("Installed plugin: %s (%s)\n", s->plugin->name,
                    s->dev ? "local dev" : s->verified ? "signed" : "unsigned, not verified");
         }
@@ -138,16 +157,12 @@ static bool update_consent(const helm_staged *s, const helm_grants *approved, bo
 int cli_cmd_plugin_update(int argc, char **argv, const cli_options *opts)
 {
     (void)opts;
-    const char *name = NULL, *source = NULL, *keyring = NULL;
-    bool verify = true, yes = false;
+    const char *name = NULL, *source = NULL;
+    fetch_opts fo = {NULL, true, false};
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
-        if (strcmp(a, "--keyring") == 0 && i + 1 < argc) keyring = argv[++i];
-        else if (strncmp(a, "--keyring=", 10) == 0) keyring = a + 10;
-        else if (strcmp(a, "--verify=false") == 0) verify = false;
-        else if (strcmp(a, "--verify") == 0 || strcmp(a, "--verify=true") == 0) verify = true;
-        else if (strcmp(a, "--yes") == 0 || strcmp(a, "-y") == 0) yes = true;
-        else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+        if (fetch_option(argc, argv, &i, &fo)) continue;
+        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
             cli_print_help(stdout);
             return CLI_EXIT_OK;
         } else if (a[0] == '-' && a[1]) {
@@ -170,18 +185,16 @@ int cli_cmd_plugin_update(int argc, char **argv, const cli_options *opts)
     helm_staged *s = NULL;
     helm_grants_record rec;
     bool has_rec = false;
-    if (helm_update_stage(name, source, verify, keyring, &s, &rec, &has_rec, &err) != WASM_OK)
+    if (helm_update_stage(name, source, fo.verify, fo.keyring, &s, &rec, &has_rec, &err) != WASM_OK)
         return cli_fail(status_exit(err.status), "plugin update: %s", err.message);
     helm_grants none = {0};
     int rc = CLI_EXIT_OK;
-    if (update_consent(s, has_rec ? &rec.grants : &none, yes, &rc)) {
+    if (update_consent(s, has_rec ? &rec.grants : &none, fo.yes, &rc)) {
         if (helm_update_commit(s, &err) != WASM_OK) {
             rc = cli_fail(status_exit(err.status), "plugin update: %s: not updated: %s", name,
                           err.message);
         } else {
-            if (s->verified)
-                for (size_t i = 0; i < s->prov.nuser_ids; i++)
-                    printf("Signed by: %s\n", s->prov.user_ids[i]);
+            print_signers(s);
             printf("Updated plugin: %s %s -> %s (%s)\n", name,
                    has_rec && rec.version[0] ? rec.version : "?",
                    s->plugin->version ? s->plugin->version : "",

@@ -56,10 +56,8 @@ int cli_cmd_plugin_package(int argc, char **argv, const cli_options *opts)
                         "plugin package: --sign wants --key NAME and --keyring SECRET-KEYRING");
     if (!sign && (key || keyring))
         return cli_fail(CLI_PLUGIN_EXIT_USAGE, "plugin package: --key and --keyring need --sign");
-    size_t dlen = strlen(dir);
-    while (dlen > 1 && dir[dlen - 1] == '/') dlen--;  /* "DIR/" names the files as DIR does */
     char clean[4096];
-    snprintf(clean, sizeof clean, "%.*s", (int)dlen, dir);
+    cli_dir_arg(dir, clean, sizeof clean);
 
     wasm_error err;
     wasm_error_clear(&err);
