@@ -44,14 +44,49 @@ static inline size_t jh_utf8(char *out, unsigned cp)
     out[2] = (char)(0x80 | (cp >> 6 & 63)); out[3] = (char)(0x80 | (cp & 63)); return 4;
 }
 
+/* The closing quote of the string whose first byte is at p (past its
+   opening quote), or the NUL that ends the text.  Eight bytes a step
+   while none is a quote, a backslash or a NUL: in an interpreter that is
+   the difference between about one and about eight instructions a byte
+   of manifests.  It may read up to seven bytes past the NUL, which
+   pdk_input's buffer has. */
+static inline const char *jh_string_end(const char *p)
+{
+    const unsigned long long ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+    for (;;) {
+        unsigned long long w, q, b;
+        memcpy(&w, p, 8);
+        q = w ^ (ones * '"');
+        b = w ^ (ones * '\\');
+        unsigned long long hit = (((w - ones) & ~w) | ((q - ones) & ~q) | ((b - ones) & ~b)) & high;
+        /* The lowest flagged byte is exact; those above it may be false
+           (a borrow), so each is looked at before it counts. */
+        while (hit) {
+            unsigned at = (unsigned)__builtin_ctzll(hit) / 8;
+            char c = p[at];
+            if (c == '"' || c == 0) return p + at;
+            if (c == '\\') {
+                if (!p[at + 1]) return p + at + 1;
+                if (at == 7) {  /* the escaped byte opens the next word */
+                    p += 1;
+                    break;
+                }
+                hit &= ~(0xffffull << (at * 8));  /* this byte and the escaped one */
+                continue;
+            }
+            hit &= hit - 1;
+        }
+        p += 8;
+    }
+}
+
 /* Decodes the string at p (at its opening quote); *end after the closing
    one.  malloc'd, NUL-terminated, *len bytes. */
 static inline char *jh_string(const char *p, size_t *len, const char **end)
 {
     if (*p != '"') return NULL;
     p++;
-    const char *q = p;
-    while (*q && *q != '"') q += *q == '\\' ? 2 : 1;
+    const char *q = jh_string_end(p);
     char *out = malloc((size_t)(q - p) + 1), *o = out;
     if (!out) return NULL;
     while (p < q) {

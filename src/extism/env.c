@@ -22,16 +22,25 @@
 
 #define ULL(x) ((unsigned long long)(x))
 
-static uint64_t get_u64le(const uint8_t *p)
+/* Kernel memory is little-endian, as wasm's.  A plugin moves every byte
+   of its input and output through these, eight at a time, so they are
+   single loads and stores where the host is little-endian too. */
+static inline uint64_t get_u64le(const uint8_t *p)
 {
-    uint64_t v = 0;
-    for (int i = 7; i >= 0; i--) v = v << 8 | p[i];
+    uint64_t v;
+    memcpy(&v, p, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    v = __builtin_bswap64(v);
+#endif
     return v;
 }
 
-static void put_u64le(uint8_t *p, uint64_t v)
+static inline void put_u64le(uint8_t *p, uint64_t v)
 {
-    for (int i = 0; i < 8; i++, v >>= 8) p[i] = (uint8_t)v;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    v = __builtin_bswap64(v);
+#endif
+    memcpy(p, &v, 8);
 }
 
 /* ---- Memory ---------------------------------------------------------- */
@@ -64,38 +73,30 @@ static wasm_status k_length(wasm_call *c, const wasm_val *a, wasm_val *r, void *
    what Extism's kernel does with its default bounds checking, and plugins
    built with its PDKs rely on it (some read the input in 8-byte chunks
    past its end). */
-static wasm_status k_load_u8(wasm_call *c, const wasm_val *a, wasm_val *r, void *u)
+static wasm_val leaf_load_u8(void *u, const wasm_val *a)
 {
-    (void)c;
     uint8_t *m = ext_kernel_range(&((ext_plugin *)u)->kernel, a[0], 1);
-    r[0] = m ? m[0] : 0;
-    return WASM_OK;
+    return m ? m[0] : 0;
 }
 
-static wasm_status k_load_u64(wasm_call *c, const wasm_val *a, wasm_val *r, void *u)
+static wasm_val leaf_load_u64(void *u, const wasm_val *a)
 {
-    (void)c;
     uint8_t *m = ext_kernel_range(&((ext_plugin *)u)->kernel, a[0], 8);
-    r[0] = m ? get_u64le(m) : 0;
-    return WASM_OK;
+    return m ? get_u64le(m) : 0;
 }
 
-static wasm_status k_store_u8(wasm_call *c, const wasm_val *a, wasm_val *r, void *u)
+static wasm_val leaf_store_u8(void *u, const wasm_val *a)
 {
-    (void)c;
-    (void)r;
     uint8_t *m = ext_kernel_range(&((ext_plugin *)u)->kernel, a[0], 1);
     if (m) m[0] = (uint8_t)a[1];
-    return WASM_OK;
+    return 0;
 }
 
-static wasm_status k_store_u64(wasm_call *c, const wasm_val *a, wasm_val *r, void *u)
+static wasm_val leaf_store_u64(void *u, const wasm_val *a)
 {
-    (void)c;
-    (void)r;
     uint8_t *m = ext_kernel_range(&((ext_plugin *)u)->kernel, a[0], 8);
     if (m) put_u64le(m, a[1]);
-    return WASM_OK;
+    return 0;
 }
 
 static wasm_status k_reset(wasm_call *c, const wasm_val *a, wasm_val *r, void *u)
@@ -129,23 +130,34 @@ static const uint8_t *input_at(ext_kernel *k, uint64_t i, unsigned n)
     return ext_kernel_ptr(k, k->input_off + i);
 }
 
-static wasm_status k_input_load_u8(wasm_call *c, const wasm_val *a, wasm_val *r, void *u)
+static wasm_val leaf_input_load_u8(void *u, const wasm_val *a)
 {
-    (void)c;
-    ext_kernel *k = &((ext_plugin *)u)->kernel;
-    const uint8_t *m = input_at(k, a[0], 1);
-    r[0] = m ? m[0] : 0;
-    return WASM_OK;
+    const uint8_t *m = input_at(&((ext_plugin *)u)->kernel, a[0], 1);
+    return m ? m[0] : 0;
 }
 
-static wasm_status k_input_load_u64(wasm_call *c, const wasm_val *a, wasm_val *r, void *u)
+static wasm_val leaf_input_load_u64(void *u, const wasm_val *a)
 {
-    (void)c;
-    ext_kernel *k = &((ext_plugin *)u)->kernel;
-    const uint8_t *m = input_at(k, a[0], 8);
-    r[0] = m ? get_u64le(m) : 0;
-    return WASM_OK;
+    const uint8_t *m = input_at(&((ext_plugin *)u)->kernel, a[0], 8);
+    return m ? get_u64le(m) : 0;
 }
+
+/* The wasm_host_fn form of each leaf (for calls that do not come from
+   wasm code): the same work. */
+#define LEAF_WRAPPER(name, results)                                               \
+    static wasm_status k_##name(wasm_call *c, const wasm_val *a, wasm_val *r, void *u) \
+    {                                                                             \
+        (void)c;                                                                  \
+        wasm_val v = leaf_##name(u, a);                                           \
+        if (results) r[0] = v;                                                    \
+        return WASM_OK;                                                           \
+    }
+LEAF_WRAPPER(load_u8, 1)
+LEAF_WRAPPER(load_u64, 1)
+LEAF_WRAPPER(store_u8, 0)
+LEAF_WRAPPER(store_u64, 0)
+LEAF_WRAPPER(input_load_u8, 1)
+LEAF_WRAPPER(input_load_u64, 1)
 
 static wasm_status k_output_set(wasm_call *c, const wasm_val *a, wasm_val *r, void *u)
 {
@@ -407,37 +419,38 @@ typedef struct env_def {
     const char *name;
     const char *params, *results;  /* 'I' i64, 'i' i32 */
     wasm_host_fn fn;
+    wasm_host_leaf_fn leaf;        /* its fast form, for the byte movers */
 } env_def;
 
 static const env_def env_defs[] = {
-    {"alloc", "I", "I", k_alloc},
-    {"free", "I", "", k_free},
-    {"length", "I", "I", k_length},
-    {"length_unsafe", "I", "I", k_length},
-    {"load_u8", "I", "i", k_load_u8},
-    {"load_u64", "I", "I", k_load_u64},
-    {"store_u8", "Ii", "", k_store_u8},
-    {"store_u64", "II", "", k_store_u64},
-    {"input_offset", "", "I", k_input_offset},
-    {"input_length", "", "I", k_input_length},
-    {"input_load_u8", "I", "i", k_input_load_u8},
-    {"input_load_u64", "I", "I", k_input_load_u64},
-    {"output_set", "II", "", k_output_set},
-    {"error_set", "I", "", k_error_set},
-    {"error_get", "", "I", k_error_get},
-    {"config_get", "I", "I", k_config_get},
-    {"var_get", "I", "I", k_var_get},
-    {"var_set", "II", "", k_var_set},
-    {"http_request", "II", "I", k_http_request},
-    {"http_status_code", "", "i", k_http_status_code},
-    {"http_headers", "", "I", k_http_headers},
-    {"log_info", "I", "", k_log_info},
-    {"log_debug", "I", "", k_log_debug},
-    {"log_warn", "I", "", k_log_warn},
-    {"log_error", "I", "", k_log_error},
-    {"log_trace", "I", "", k_log_trace},
-    {"get_log_level", "", "i", k_get_log_level},
-    {"reset", "", "", k_reset},
+    {"alloc", "I", "I", k_alloc, NULL},
+    {"free", "I", "", k_free, NULL},
+    {"length", "I", "I", k_length, NULL},
+    {"length_unsafe", "I", "I", k_length, NULL},
+    {"load_u8", "I", "i", k_load_u8, leaf_load_u8},
+    {"load_u64", "I", "I", k_load_u64, leaf_load_u64},
+    {"store_u8", "Ii", "", k_store_u8, leaf_store_u8},
+    {"store_u64", "II", "", k_store_u64, leaf_store_u64},
+    {"input_offset", "", "I", k_input_offset, NULL},
+    {"input_length", "", "I", k_input_length, NULL},
+    {"input_load_u8", "I", "i", k_input_load_u8, leaf_input_load_u8},
+    {"input_load_u64", "I", "I", k_input_load_u64, leaf_input_load_u64},
+    {"output_set", "II", "", k_output_set, NULL},
+    {"error_set", "I", "", k_error_set, NULL},
+    {"error_get", "", "I", k_error_get, NULL},
+    {"config_get", "I", "I", k_config_get, NULL},
+    {"var_get", "I", "I", k_var_get, NULL},
+    {"var_set", "II", "", k_var_set, NULL},
+    {"http_request", "II", "I", k_http_request, NULL},
+    {"http_status_code", "", "i", k_http_status_code, NULL},
+    {"http_headers", "", "I", k_http_headers, NULL},
+    {"log_info", "I", "", k_log_info, NULL},
+    {"log_debug", "I", "", k_log_debug, NULL},
+    {"log_warn", "I", "", k_log_warn, NULL},
+    {"log_error", "I", "", k_log_error, NULL},
+    {"log_trace", "I", "", k_log_trace, NULL},
+    {"get_log_level", "", "i", k_get_log_level, NULL},
+    {"reset", "", "", k_reset, NULL},
 };
 
 static void def_type(const env_def *d, uint8_t *buf, wasm_functype *t)
@@ -477,6 +490,7 @@ wasm_status ext_env_resolve(ext_plugin *p, const wasm_import_info *im, wasm_exte
     }
     wasm_func *f = wasm_func_new_host(p->store, &want, d->fn, p);
     if (!f) return wasm_error_set(err, WASM_NOMEM, EXT_MSG_NOMEM);
+    if (d->leaf) wasm_func_set_leaf(f, d->leaf);
     *out = (wasm_extern){.kind = WASM_EXTERN_FUNC, .of.func = f};
     return WASM_OK;
 }

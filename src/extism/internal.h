@@ -71,6 +71,8 @@ typedef struct ext_kernel {
     ext_blk *blocks;
     size_t nblocks, capblocks, nfree;
     size_t hint;         /* the block the last lookup found */
+    uint64_t last_off, last_len;  /* the live block ext_kernel_range last found
+                                     (last_len 0: none); dropped when freed */
     uint64_t input_off, input_len;
     uint64_t output_off, output_len;
     uint64_t error_off;

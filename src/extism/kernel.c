@@ -59,6 +59,9 @@ static bool commit(ext_kernel *k, uint64_t end)
                        -1, 0);
         if (p == MAP_FAILED) return false;
         k->base = p;
+#ifdef MADV_HUGEPAGE
+        madvise(p, k->reserved, MADV_HUGEPAGE);  /* as for wasm memories (src/wasm/memory.c) */
+#endif
     }
     uint64_t want = k->committed * 2 > end ? k->committed * 2 : end;
     want = round_up(want < KERNEL_STEP ? KERNEL_STEP : want, KERNEL_STEP);
@@ -72,13 +75,19 @@ static bool commit(ext_kernel *k, uint64_t end)
 void ext_kernel_reset(ext_kernel *k)
 {
     k->nblocks = k->nfree = k->hint = 0;
+    k->last_off = k->last_len = 0;
     k->top = KERNEL_FIRST;
     k->input_off = k->input_len = k->output_off = k->output_len = k->error_off = 0;
     if (k->committed > KERNEL_KEEP) {
         /* Fresh PROT_NONE pages over the tail drop what it held. */
         void *p = mmap(k->base + KERNEL_KEEP, k->committed - KERNEL_KEEP, PROT_NONE,
                        MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0);
-        if (p != MAP_FAILED) k->committed = KERNEL_KEEP;
+        if (p != MAP_FAILED) {
+            k->committed = KERNEL_KEEP;
+#ifdef MADV_HUGEPAGE
+            madvise(p, k->reserved - KERNEL_KEEP, MADV_HUGEPAGE);  /* a fresh mapping forgets it */
+#endif
+        }
     }
 }
 
@@ -111,11 +120,16 @@ const ext_blk *ext_kernel_block(ext_kernel *k, uint64_t off)
 
 uint8_t *ext_kernel_range(ext_kernel *k, uint64_t off, uint64_t n)
 {
+    /* A PDK moves a block eight bytes a call: the block of the last
+       lookup answers nearly every one without a search. */
+    if (n <= k->last_len && off - k->last_off <= k->last_len - n) return k->base + off;
     size_t i = find_at_or_before(k, off);
     if (i == SIZE_MAX) return NULL;
     const ext_blk *b = &k->blocks[i];
     uint64_t rel = off - b->off;
     if (!b->live || rel > b->len || n > b->len - rel) return NULL;
+    k->last_off = b->off;
+    k->last_len = b->len;
     return k->base + off;
 }
 
@@ -173,6 +187,7 @@ void ext_kernel_release(ext_kernel *k, uint64_t off)
     if (!found) return;
     ext_blk *b = &k->blocks[found - k->blocks];
     b->live = false;
+    k->last_len = 0;
     k->nfree++;
     /* Extism: freeing the input makes its length 0, its bytes are gone. */
     if (off == k->input_off) k->input_len = 0;

@@ -4,8 +4,9 @@
  * getter.go, postrenderer.go) around helm_plugin_invoke, and finding the
  * plugin for a command (a name, a URL scheme).
  *
- * Inputs are made with jansson from UTF-8 text (anything else is refused
- * rather than mangled).  Outputs must be the type's message: a JSON
+ * Inputs are made from UTF-8 text (anything else is refused rather than
+ * mangled): with jansson, and the manifests with msgjson.c, which also
+ * reads every output (see msgjson.h for why).  Outputs must be the type's message: a JSON
  * object whose known members have the type Go's encoding/json gives them
  * (a []byte is base64 text); unknown members are ignored, as
  * encoding/json ignores them.  Where Helm 4 sends and expects the
@@ -18,6 +19,8 @@
 #include <string.h>
 
 #include "helm/helm.h"
+#include "helm/hugepages.h"
+#include "helm/msgjson.h"
 #include "helm/run_msg.h"
 
 static helm_error_kind check_type(const helm_plugin *p, const char *type, helm_error *err)
@@ -44,48 +47,39 @@ static json_t *args_array(const helm_plugin *p, const char *const *args, size_t 
     return a;
 }
 
-/* Dumps msg (taken), invokes, and parses the output as a JSON object,
-   NULL when the output is empty; *kind says how it went. */
-static json_t *exchange(const helm_plugin *p, const helm_run_options *o, json_t *msg,
-                        bool inherit, helm_error_kind *kind, helm_error *err)
+/* Invokes the plugin with the message in (taken) and finds the string
+   member key of its output object: *val (NULL when the member is absent
+   or null, or the output empty: *empty then) points into *buf, the
+   output, which the caller frees. */
+static helm_error_kind exchange(const helm_plugin *p, const helm_run_options *o, char *in,
+                                size_t in_len, bool inherit, const char *key, char **buf,
+                                const char **val, size_t *val_len, bool *empty, helm_error *err)
 {
-    char *in = json_dumps(msg, JSON_COMPACT);
-    json_decref(msg);
-    if (!in) {
-        *kind = helm_run_fail(err, p, HELM_ERR_HOST, HELM_MSG_NOMEM);
-        return NULL;
-    }
-    char *out = NULL;
     size_t len = 0;
-    *kind = helm_plugin_invoke(p, o, in, strlen(in), inherit, &out, &len, err);
+    *buf = NULL;
+    *val = NULL;
+    *val_len = 0;
+    helm_error_kind kind = helm_plugin_invoke(p, o, in, in_len, inherit, buf, &len, err);
     free(in);
-    if (*kind != HELM_ERR_NONE || len == 0) {
-        free(out);
-        return NULL;
+    *empty = kind == HELM_ERR_NONE && len == 0;
+    if (kind != HELM_ERR_NONE || len == 0) return kind;
+    char why[128];
+    switch (helm_json_object_string(*buf, len, key, val, val_len, why, sizeof why)) {
+    case HELM_JSON_OK: return HELM_ERR_NONE;
+    case HELM_JSON_NOT_OBJECT: return helm_run_fail(err, p, HELM_ERR_OUTPUT, HELM_MSG_OUT_NOT_JSON, p->type, why);
+    case HELM_JSON_NOT_STRING: break;
     }
-    json_error_t jerr;
-    json_t *root = json_loadb(out, len, JSON_ALLOW_NUL, &jerr);
-    free(out);
-    if (!root || !json_is_object(root)) {
-        *kind = helm_run_fail(err, p, HELM_ERR_OUTPUT, HELM_MSG_OUT_NOT_JSON, p->type,
-                     root ? "not an object" : jerr.text);
-        json_decref(root);
-        return NULL;
-    }
-    return root;
+    return helm_run_fail(err, p, HELM_ERR_OUTPUT, HELM_MSG_OUT_FIELD, p->type, key, "is not a string");
 }
 
-/* A string member (NULL when absent or null); *bad when of another type. */
-static json_t *string_member(const helm_plugin *p, json_t *root, const char *key,
-                             helm_error_kind *kind, helm_error *err)
+/* msg (taken) as compact JSON text; NULL (reported) when out of memory. */
+static char *dump(const helm_plugin *p, json_t *msg, size_t *len, helm_error *err)
 {
-    json_t *v = root ? json_object_get(root, key) : NULL;
-    if (!v || json_is_null(v)) return NULL;
-    if (!json_is_string(v)) {
-        *kind = helm_run_fail(err, p, HELM_ERR_OUTPUT, HELM_MSG_OUT_FIELD, p->type, key, "is not a string");
-        return NULL;
-    }
-    return v;
+    char *text = msg ? json_dumps(msg, JSON_COMPACT) : NULL;
+    json_decref(msg);
+    if (!text) return helm_run_fail(err, p, HELM_ERR_HOST, HELM_MSG_NOMEM), NULL;
+    *len = strlen(text);
+    return text;
 }
 
 /* ---- cli/v1 ----------------------------------------------------------------- */
@@ -97,17 +91,18 @@ helm_error_kind helm_run_cli(const helm_plugin *p, const helm_run_options *o,
     if (kind != HELM_ERR_NONE) return kind;
     json_t *a = args_array(p, args, nargs, err);
     if (!a) return err->kind;
-    json_t *msg = json_pack("{s:o}", "extraArgs", a);
-    if (!msg) return helm_run_fail(err, p, HELM_ERR_HOST, HELM_MSG_NOMEM);
-    json_t *root = exchange(p, o, msg, true, &kind, err);
-    json_t *data = string_member(p, root, "data", &kind, err);
-    if (data && kind == HELM_ERR_NONE) {
-        size_t n = json_string_length(data);
-        if (n && fwrite(json_string_value(data), 1, n, out) != n)
-            kind = helm_run_fail(err, p, HELM_ERR_HOST, "cannot write the output");
-    }
+    size_t in_len;
+    char *in = dump(p, json_pack("{s:o}", "extraArgs", a), &in_len, err);
+    if (!in) return err->kind;
+    char *buf;
+    const char *data;
+    size_t n;
+    bool empty;
+    kind = exchange(p, o, in, in_len, true, "data", &buf, &data, &n, &empty, err);
+    if (data && kind == HELM_ERR_NONE && n && fwrite(data, 1, n, out) != n)
+        kind = helm_run_fail(err, p, HELM_ERR_HOST, "cannot write the output");
     fflush(out);
-    json_decref(root);
+    free(buf);
     return kind;
 }
 
@@ -205,19 +200,24 @@ helm_error_kind helm_run_getter(const helm_plugin *p, const helm_run_options *o,
         json_decref(op);
         return helm_run_fail(err, p, h ? HELM_ERR_HOST : HELM_ERR_INPUT, HELM_MSG_NOT_UTF8, "the URL");
     }
-    json_t *msg = json_pack("{s:o, s:o, s:o}", "href", h, "protocol", pr, "options", op);
-    if (!msg) return helm_run_fail(err, p, HELM_ERR_HOST, HELM_MSG_NOMEM);
-    json_t *root = exchange(p, o, msg, false, &kind, err);
-    if (kind == HELM_ERR_NONE && !root)
+    size_t in_len;
+    char *in = dump(p, json_pack("{s:o, s:o, s:o}", "href", h, "protocol", pr, "options", op),
+                    &in_len, err);
+    if (!in) return err->kind;
+    char *buf;
+    const char *d;
+    size_t n;
+    bool empty;
+    kind = exchange(p, o, in, in_len, false, "data", &buf, &d, &n, &empty, err);
+    if (kind == HELM_ERR_NONE && empty)
         kind = helm_run_fail(err, p, HELM_ERR_OUTPUT, HELM_MSG_OUT_NOT_JSON, p->type, "empty");
-    json_t *d = kind == HELM_ERR_NONE ? string_member(p, root, "data", &kind, err) : NULL;
     if (kind == HELM_ERR_NONE && !d)
         kind = helm_run_fail(err, p, HELM_ERR_OUTPUT, HELM_MSG_OUT_FIELD, p->type, "data", "is missing");
     if (kind == HELM_ERR_NONE) {
-        *data = b64_decode(json_string_value(d), json_string_length(d), len);
+        *data = b64_decode(d, n, len);
         if (!*data) kind = helm_run_fail(err, p, HELM_ERR_OUTPUT, HELM_MSG_OUT_BASE64);
     }
-    json_decref(root);
+    free(buf);
     return kind;
 }
 
@@ -254,38 +254,59 @@ helm_error_kind helm_run_postrender(const helm_plugin *p, const helm_run_options
     *out_len = 0;
     helm_error_kind kind = check_type(p, "postrenderer/v1", err);
     if (kind != HELM_ERR_NONE) return kind;
-    json_t *m = json_stringn(manifests, len);
-    if (!m) return helm_run_fail(err, p, HELM_ERR_INPUT, HELM_MSG_NOT_UTF8, "the manifests");
     json_t *a = args_array(p, args, nargs, err);
-    if (!a) {
-        json_decref(m);
-        return err->kind;
+    if (!a) return err->kind;
+    size_t args_len;
+    char *args_json = dump(p, a, &args_len, err);
+    if (!args_json) return err->kind;
+    /* {"extraArgs":[...],"manifests":"..."}: extraArgs first, so a plugin
+       that scans the message for its members finds the small one without
+       crossing megabytes of manifests. */
+    static const char head[] = "{\"extraArgs\":", mid[] = ",\"manifests\":";
+    size_t quoted = helm_json_quoted_max(len);
+    size_t room = quoted ? sizeof head + args_len + sizeof mid + quoted + 1 : 0;
+    char *in = room ? malloc(room) : NULL;
+    helm_hugepages(in, room);
+    if (!in) {
+        free(args_json);
+        return helm_run_fail(err, p, HELM_ERR_HOST, HELM_MSG_NOMEM);
     }
-    /* extraArgs first: a plugin that scans the message for its members
-       then finds the small one without crossing megabytes of manifests. */
-    json_t *msg = json_pack("{s:o, s:o}", "extraArgs", a, "manifests", m);
-    if (!msg) return helm_run_fail(err, p, HELM_ERR_HOST, HELM_MSG_NOMEM);
-    json_t *root = exchange(p, o, msg, false, &kind, err);
-    if (kind == HELM_ERR_NONE && !root)
+    size_t n = 0;
+    memcpy(in + n, head, sizeof head - 1), n += sizeof head - 1;
+    memcpy(in + n, args_json, args_len), n += args_len;
+    memcpy(in + n, mid, sizeof mid - 1), n += sizeof mid - 1;
+    free(args_json);
+    size_t q = helm_json_quote(in + n, manifests, len);
+    if (!q) {
+        free(in);
+        return helm_run_fail(err, p, HELM_ERR_INPUT, HELM_MSG_NOT_UTF8, "the manifests");
+    }
+    n += q;
+    in[n++] = '}';
+    char *buf;
+    const char *v;
+    size_t vn;
+    bool empty;
+    kind = exchange(p, o, in, n, false, "manifests", &buf, &v, &vn, &empty, err);
+    if (kind == HELM_ERR_NONE && empty)
         kind = helm_run_fail(err, p, HELM_ERR_OUTPUT, HELM_MSG_OUT_NOT_JSON, p->type, "empty");
-    json_t *v = kind == HELM_ERR_NONE ? string_member(p, root, "manifests", &kind, err) : NULL;
     if (kind == HELM_ERR_NONE && !v)
         kind = helm_run_fail(err, p, HELM_ERR_OUTPUT, HELM_MSG_OUT_FIELD, p->type, "manifests", "is missing");
     if (kind == HELM_ERR_NONE) {
         /* Helm refuses an output of only white space as "empty". */
-        const char *s = json_string_value(v);
-        size_t n = json_string_length(v), i = 0;
-        while (i < n && isspace((unsigned char)s[i])) i++;
-        if (i == n) {
+        size_t i = 0;
+        while (i < vn && isspace((unsigned char)v[i])) i++;
+        if (i == vn) {
             kind = helm_run_fail(err, p, HELM_ERR_OUTPUT, HELM_MSG_OUT_EMPTY);
-        } else if (!(*out = malloc(n + 1))) {
-            kind = helm_run_fail(err, p, HELM_ERR_HOST, HELM_MSG_NOMEM);
         } else {
-            memcpy(*out, s, n);
-            (*out)[n] = 0;
-            *out_len = n;
+            /* The text to the buffer's start: no second copy of megabytes. */
+            memmove(buf, v, vn);
+            buf[vn] = 0;
+            *out = buf;
+            *out_len = vn;
+            buf = NULL;
         }
     }
-    json_decref(root);
+    free(buf);
     return kind;
 }

@@ -29,6 +29,7 @@
 #include <string.h>
 
 #include "helm/helm.h"
+#include "helm/hugepages.h"
 #include "helm/learn.h"
 #include "helm/run_msg.h"
 
@@ -390,6 +391,7 @@ static helm_error_kind run_sandbox(invocation *inv, const wasm_module *mod, cons
     size_t len = 0;
     const uint8_t *out = ext_plugin_output(plugin, &len);
     char *copy = malloc(len + 1);
+    helm_hugepages(copy, len + 1);
     if (!copy) {
         kind = helm_run_fail(err, p, HELM_ERR_HOST, HELM_MSG_NOMEM);
         goto done;

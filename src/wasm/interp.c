@@ -114,7 +114,8 @@ static wasm_status call_host(wasm_store *s, wasm_instance *inst, wasm_func *f, w
             wasm_error_set(err, st, "host function failed (%s)", wasm_status_name(st));
         return st;
     }
-    memcpy(args, scratch, nr * sizeof(wasm_val));
+    if (nr == 1) args[0] = scratch[0];  /* nearly always 0 or 1 */
+    else if (nr) memcpy(args, scratch, nr * sizeof(wasm_val));
     return WASM_OK;
 }
 
@@ -557,13 +558,22 @@ call:
         LOAD_MEM();
         NEXT();
     }
+    if (callee->leaf) {
+        wasm_val r = callee->leaf(callee->user, callee_fp);
+        if (callee->leaf_result) callee_fp[0] = r;
+        ip = ret_ip;
+        NEXT();
+    }
     status = call_host(s, inst, callee, callee_fp, fp + fn->frame_slots, err);
     if (status != WASM_OK) {
         if (status == WASM_TRAP && err) trap = err->trap;
         goto stopped;
     }
     ip = ret_ip;
-    LOAD_MEM();
+    /* Same instance, same memory, whose base never moves (its whole
+       maximum is reserved at creation); only a grow by the host changes
+       its size. */
+    memsize = memobj ? memobj->size : 0;
     NEXT();
 
 trapped:

@@ -40,6 +40,12 @@ wasm_memory *wasm_memory_create(wasm_limits type, uint32_t cap, wasm_error *err)
             return NULL;
         }
         mem->base = p;
+#ifdef MADV_HUGEPAGE
+        /* A memory that grows to megabytes (a plugin holding manifests)
+           then takes a page fault and a zeroing per 2 MiB, not per 4 KiB;
+           one smaller than an aligned 2 MiB stays on small pages. */
+        madvise(p, mem->reserved, MADV_HUGEPAGE);
+#endif
     }
     if (wasm_memory_grow(mem, type.min) < 0) {
         wasm_memory_release(mem);

@@ -130,6 +130,14 @@ wasm_func *wasm_func_new_host(wasm_store *s, const wasm_functype *type, wasm_hos
     return f;
 }
 
+bool wasm_func_set_leaf(wasm_func *f, wasm_host_leaf_fn leaf)
+{
+    if (!f || !f->host || !leaf || f->type->nresults > 1) return false;
+    f->leaf = leaf;
+    f->leaf_result = f->type->nresults == 1;
+    return true;
+}
+
 const wasm_functype *wasm_func_type(const wasm_func *f) { return f->type; }
 wasm_store *wasm_func_store(const wasm_func *f) { return f->store; }
 

@@ -40,6 +40,8 @@ struct wasm_func {
     const wasm_compiled *code;        /* wasm functions */
     uint32_t type_canon;              /* wasm functions: canonical type index */
     wasm_host_fn host;                /* host functions */
+    wasm_host_leaf_fn leaf;           /* host functions: the fast form, or NULL */
+    bool leaf_result;                 /* the leaf form's result is stored */
     void *user;
     wasm_functype owned;              /* host functions: a copy of the type */
 };

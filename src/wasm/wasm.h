@@ -235,6 +235,20 @@ typedef wasm_status (*wasm_host_fn)(wasm_call *call, const wasm_val *args,
 
 wasm_func *wasm_func_new_host(wasm_store *store, const wasm_functype *type,
                               wasm_host_fn fn, void *user);
+
+/* The fast form of a host function that needs nothing of the call that
+   reached it: it cannot fail or trap, does not grow a memory or call into
+   the store, and returns its one result (anything when it has none).
+   Calls from wasm code take it directly, without the status, stack and
+   context of a wasm_host_fn call: a third of the cost of a call that
+   does little (the Extism kernel's loads and stores, made for every 8
+   bytes of a plugin's input and output, are such functions). */
+typedef wasm_val (*wasm_host_leaf_fn)(void *user, const wasm_val *args);
+
+/* Gives the host function f (at most one result) its leaf form; f's
+   wasm_host_fn remains the form of every other call and must do the
+   same.  false when f is not such a host function. */
+bool wasm_func_set_leaf(wasm_func *f, wasm_host_leaf_fn leaf);
 const wasm_functype *wasm_func_type(const wasm_func *func);
 wasm_store *wasm_func_store(const wasm_func *func);
 

@@ -20,7 +20,7 @@
 #   make extism-plugins    build the plugins only
 
 PLUGIN_CC      ?= clang
-PLUGIN_CFLAGS  := --target=wasm32-wasi -mexec-model=reactor -std=c11 -O2 -D_GNU_SOURCE \
+PLUGIN_CFLAGS  := --target=wasm32-wasi -mexec-model=reactor -mbulk-memory -std=c11 -O2 -D_GNU_SOURCE \
                   -Wall -Wextra -Werror -Iinclude
 PDK_H          := include/wasmguard/pdk.h
 

@@ -321,6 +321,8 @@ test_postrender() {
     wgin "$m" "$o" post-render postrender
     expect "post-render: exit" 0 "$rc"
     expect_file "post-render: pass-through, byte for byte" "$m" "$o"
+    wgin "$m" "$o" post-render postrender token
+    expect_file "post-render: the plugin's token scan, byte for byte" "$m" "$o"
     wgin "$m" "$o" post-render postrender mark
     expect "post-render: decoded by the plugin" "# post-rendered ($(wc -c <"$m") bytes)" "$(head -n 1 "$o")"
     tail -n +2 "$o" >"$o.rest"
@@ -334,6 +336,8 @@ test_postrender() {
     wgin "$big.10" "$o" post-render postrender
     expect "post-render 10 MiB: exit" 0 "$rc"
     expect_file "post-render 10 MiB: byte for byte" "$big.10" "$o"
+    wgin "$big.10" "$o" post-render postrender token
+    expect_file "post-render 10 MiB: the plugin's token scan, byte for byte" "$big.10" "$o"
     wgin "$big.10" "$o" post-render postrender mark
     expect "post-render 10 MiB decoded: exit" 0 "$rc"
     tail -n +2 "$o" >"$o.rest"

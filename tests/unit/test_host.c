@@ -431,3 +431,81 @@ TEST(test_host_import_info)
     if (CHECK(t != NULL)) CHECK(t->nparams == 2 && t->nresults == 1);
     wasm_module_free(m);
 }
+
+/* ---- Leaf forms (wasm_func_set_leaf) -------------------------------------- */
+
+typedef struct leaf_ctx {
+    int leaf_calls, slow_calls;
+    wasm_val noted;
+} leaf_ctx;
+
+static wasm_val leaf_add(void *user, const wasm_val *args)
+{
+    ((leaf_ctx *)user)->leaf_calls++;
+    return (uint32_t)args[0] + (uint32_t)args[1];
+}
+
+static wasm_status slow_add(wasm_call *call, const wasm_val *args, wasm_val *results, void *user)
+{
+    (void)call;
+    ((leaf_ctx *)user)->slow_calls++;
+    results[0] = (uint32_t)args[0] + (uint32_t)args[1];
+    return WASM_OK;
+}
+
+static wasm_val leaf_note(void *user, const wasm_val *args)
+{
+    leaf_ctx *ctx = user;
+    ctx->leaf_calls++;
+    ctx->noted = args[0];
+    return 0xdeadbeef; /* no result: must not land anywhere */
+}
+
+static wasm_status slow_note(wasm_call *call, const wasm_val *args, wasm_val *results, void *user)
+{
+    (void)call, (void)results;
+    leaf_ctx *ctx = user;
+    ctx->slow_calls++;
+    ctx->noted = args[0];
+    return WASM_OK;
+}
+
+TEST(test_host_leaf_form_serves_calls_from_wasm)
+{
+    static const uint8_t T_L[] = {WASM_I64};
+    static const wasm_functype FT_L_V = {1, 0, T_L, T_L};
+    static const wasm_functype FT_II_II = {2, 2, T_II, T_II};
+    leaf_ctx ctx = {0};
+    unit_env env = {0};
+    env.module = unit_module("leaf");
+    REQUIRE(env.module != NULL);
+    env.store = wasm_store_new(NULL);
+    wasm_extern imp[2] = {{.kind = WASM_EXTERN_FUNC}, {.kind = WASM_EXTERN_FUNC}};
+    imp[0].of.func = wasm_func_new_host(env.store, &FT_II_I, slow_add, &ctx);
+    imp[1].of.func = wasm_func_new_host(env.store, &FT_L_V, slow_note, &ctx);
+    CHECK(wasm_func_set_leaf(imp[0].of.func, leaf_add));
+    CHECK(wasm_func_set_leaf(imp[1].of.func, leaf_note));
+    /* only host functions of at most one result have a leaf form */
+    wasm_func *two = wasm_func_new_host(env.store, &FT_II_II, slow_add, &ctx);
+    CHECK(!wasm_func_set_leaf(two, leaf_add));
+    CHECK(!wasm_func_set_leaf(NULL, leaf_add));
+    wasm_error err = {0};
+    env.inst = wasm_instance_new(env.store, env.module, imp, 2, &err);
+    if (!CHECK_OK(env.inst ? WASM_OK : err.status, err)) {
+        unit_close(&env);
+        return;
+    }
+    wasm_val arg = 1000, r = 0;
+    if (CHECK_OK(unit_call(&env, "sum", &arg, &r, &err), err)) CHECK_EQ(wasm_as_i32(r), 999 * 1000 / 2);
+    CHECK_EQ(ctx.leaf_calls, 1000);
+    CHECK_EQ(ctx.slow_calls, 0);
+    arg = 41;
+    if (CHECK_OK(unit_call(&env, "keep", &arg, &r, &err), err)) CHECK_EQ(wasm_as_i64(r), 42);
+    CHECK_BITS(ctx.noted, 41);
+    CHECK_EQ(ctx.leaf_calls, 1001);
+    /* a call from the host takes the general form */
+    wasm_val args[2] = {2, 3};
+    if (CHECK_OK(wasm_func_call(imp[0].of.func, args, &r, &err), err)) CHECK_EQ(wasm_as_i32(r), 5);
+    CHECK_EQ(ctx.slow_calls, 1);
+    unit_close(&env);
+}

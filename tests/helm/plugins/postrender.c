@@ -2,8 +2,12 @@
  * postrender.c - test plugin of type postrenderer/v1 (helm_plugin_main).
  * By its first extraArg:
  *
- *   (none)   returns the manifests unchanged: the JSON string token is
- *            copied as it came, so any change is the host's
+ *   (none)   returns its input message as its output: an object with
+ *            the manifests member is a postrenderer/v1 output (extraArgs
+ *            is ignored, as Helm's decoder ignores unknown members), so
+ *            any change is the host's: the pass-through of make bench
+ *   token    returns the manifests' JSON string token as it came, found
+ *            by scanning the input (jh_string_end)
  *   mark     decodes the manifests and returns them after a line
  *            "# post-rendered (N bytes)" (N: the decoded length)
  *   args     returns the extraArgs, one a line
@@ -25,7 +29,13 @@ PDK_FN(helm_plugin_main)
     char *in = pdk_input(&len);
     if (!in) return pdk_error("no input");
     size_t nargs = 0;
-    char **args = jh_strings(jh_find(in, "extraArgs"), &nargs);
+    const char *extra = jh_find(in, "extraArgs");
+    if (extra && extra[0] == '[' && extra[1] == ']') {
+        if (!jh_find(extra, "manifests")) return pdk_error("no manifests in the input");
+        pdk_output(in, len);
+        return 0;
+    }
+    char **args = jh_strings(extra, &nargs);
     const char *cmd = nargs ? args[0] : "";
     const char *m = jh_find(in, "manifests");
     if (!m) return pdk_error("no manifests in the input");
@@ -61,9 +71,9 @@ PDK_FN(helm_plugin_main)
         pdk_output(out, n);
         return 0;
     }
-    /* Pass-through: the string token, verbatim. */
-    const char *q = m + 1;
-    while (*q && *q != '"') q += *q == '\\' ? 2 : 1;
+    if (strcmp(cmd, "token") != 0) return pdk_error("unknown mode");
+    /* The string token, verbatim. */
+    const char *q = jh_string_end(m + 1);
     size_t tok = (size_t)(q + 1 - m);
     char *out = malloc(tok + 32);
     if (!out) return pdk_error("out of memory");
