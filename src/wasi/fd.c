@@ -41,6 +41,8 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
@@ -109,6 +111,46 @@ static bool retry(const wasi_ctx *ctx)
     return errno == EINTR && !(ctx->store && wasm_store_should_stop(ctx->store));
 }
 
+/* How long one wait for a pipe or terminal lasts before the store is
+   asked again whether to stop: the bound on how late a timeout or a
+   cancel ends a guest that waits for input nobody sends. */
+#define WAIT_SLICE_MS 20
+
+/* Whether I/O on f at its position may wait indefinitely: a pipe, a
+   terminal, a socket (not a file, and not asked to be non-blocking). */
+static bool may_block(const wasi_fd *f, int64_t off)
+{
+    return off < 0 && f->filetype != WASI_FILETYPE_REGULAR_FILE &&
+           !(f->fdflags & WASI_FDFLAG_NONBLOCK);
+}
+
+/* Waits until fd is ready for events, a slice at a time, so that a
+   guest blocked on it still ends at its deadline or on a cancel (a
+   blocking read(2) would sleep through both).  false when the store is
+   to stop; readiness, a hang-up or a poll error return true and let the
+   I/O call report. */
+static bool wait_ready(const wasi_ctx *ctx, int fd, short events)
+{
+    if (!ctx->store) return true;
+    for (;;) {
+        struct pollfd p = {.fd = fd, .events = events};
+        int r = poll(&p, 1, WAIT_SLICE_MS);
+        if (r > 0 || (r < 0 && errno != EINTR)) return true;
+        if (wasm_store_should_stop(ctx->store)) return false;
+    }
+}
+
+/* What do_read and do_write return when the store is to stop while they
+   wait; the fd_* function then ends the guest's call, as poll_oneoff
+   does, instead of handing it an errno it could retry forever. */
+#define FD_STOPPED (-1)
+
+static int io_result(wasm_call *call, int err, const char *fn)
+{
+    if (err != FD_STOPPED) return err;
+    return -(int)wasm_call_fail(call, WASM_INTERRUPTED, "interrupted in %s", fn);
+}
+
 /* Reads into l: at the current position when off < 0, else at off. */
 static int host_read(const wasi_ctx *ctx, int fd, const iov_list *l, int64_t off, size_t *n)
 {
@@ -165,6 +207,7 @@ static int do_read(wasi_ctx *ctx, wasi_fd *f, const iov_list *l, int64_t off, si
     /* what read(2) says, whatever position the host fd holds */
     if (f->filetype == WASI_FILETYPE_DIRECTORY) return WASI_EISDIR;
     if (l->n == 0) return WASI_ESUCCESS;
+    if (may_block(f, off) && !wait_ready(ctx, f->host, POLLIN)) return FD_STOPPED;
     return host_read(ctx, f->host, l, off, n);
 }
 
@@ -175,6 +218,7 @@ static int do_write(const wasi_ctx *ctx, wasi_fd *f, const iov_list *l, int64_t 
     if (f->capture) return capture_write(f->capture, l, n);
     if (f->host < 0) return WASI_EBADF;
     if (l->n == 0) return WASI_ESUCCESS;
+    if (may_block(f, off) && !wait_ready(ctx, f->host, POLLOUT)) return FD_STOPPED;
     return host_write(ctx, f->host, l, off, n);
 }
 
@@ -191,7 +235,7 @@ static int fd_read(wasi_ctx *ctx, wasm_call *call, const wasm_val *args)
     iov_list l;
     if ((err = iovs_load(call, arg32(args, 1), arg32(args, 2), &l))) return err;
     size_t n;
-    if ((err = do_read(ctx, f, &l, -1, &n))) return err;
+    if ((err = do_read(ctx, f, &l, -1, &n))) return io_result(call, err, "fd_read");
     wasi_put_u32(out, (uint32_t)n);
     return WASI_ESUCCESS;
 }
@@ -208,7 +252,7 @@ static int fd_write(wasi_ctx *ctx, wasm_call *call, const wasm_val *args)
     iov_list l;
     if ((err = iovs_load(call, arg32(args, 1), arg32(args, 2), &l))) return err;
     size_t n;
-    if ((err = do_write(ctx, f, &l, -1, &n))) return err;
+    if ((err = do_write(ctx, f, &l, -1, &n))) return io_result(call, err, "fd_write");
     wasi_put_u32(out, (uint32_t)n);
     return WASI_ESUCCESS;
 }

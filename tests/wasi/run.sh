@@ -515,10 +515,29 @@ test_blocked_read() {
     expect_no_tmp "SIGTERM in a blocked fd_read"
 }
 
+# --timeout while the guest waits in fd_read on a pipe nobody writes to
+# (a blocking read(2) would sleep through it).
+test_blocked_read_timeout() {
+    local o=$WORK/blocked-t.out fifo=$WORK/fifo-t start elapsed
+    mkfifo "$fifo"
+    exec 3<>"$fifo"
+    start=$(date +%s%N)
+    timeout -s KILL 60 "$WG" run --tmp --timeout 300 "$MOD/io.wasm" <"$fifo" >"$o" 2>"$o.err"
+    rc=$?
+    elapsed=$((($(date +%s%N) - start) / 1000000))
+    exec 3>&-
+    expect "timeout in a blocked fd_read: exit" 124 "$rc"
+    expect "timeout in a blocked fd_read: message" "wasmguard: timeout after 300 ms" "$(cat "$o.err")"
+    if [ "$elapsed" -lt 10000 ]; then ok "timeout in a blocked fd_read: stopped in time"; else
+        bad "timeout in a blocked fd_read: took $elapsed ms"; fi
+    expect_no_tmp "timeout in a blocked fd_read"
+}
+
 test_tmp_signal TERM 143 sleep READY
 test_tmp_signal INT 130 spin top.txt
 test_tmp_signal TERM 143 spin top.txt
 test_blocked_read
+test_blocked_read_timeout
 expect_no_tmp "the whole suite"
 
 echo "$NAME: $pass passed, $fail failed"
