@@ -156,6 +156,19 @@ test_errors() {
     wg "$o" plugin run --timeout 200 cli loop
     expect "--timeout: exit" 5 "$rc"
     expect_one_line "--timeout" "$o" 'plugin cli: timeout after 200 ms$'
+    # cli/v1 has the user's stdin: a plugin waiting on a silent pipe still
+    # ends at its timeout.
+    mkfifo "$WORK/silent"
+    exec 3<>"$WORK/silent"
+    t0=$(date +%s%N)
+    timeout -s KILL 60 "$WG" plugin run --timeout 300 cli stdin <"$WORK/silent" >"$o" 2>"$o.err"
+    rc=$?
+    t1=$(date +%s%N)
+    exec 3>&-
+    expect "timeout while reading stdin: exit" 5 "$rc"
+    expect_one_line "timeout while reading stdin" "$o" 'plugin cli: timeout after 300 ms$'
+    if [ $(((t1 - t0) / 1000000)) -lt 5000 ]; then ok "timeout while reading stdin: stopped in time"; else
+        bad "timeout while reading stdin: took $(((t1 - t0) / 1000000)) ms"; fi
     wg "$o" plugin run cli-limits grow
     expect "runtimeConfig maxPages: exit" 6 "$rc"
     expect_one_line "runtimeConfig maxPages" "$o" 'plugin cli-limits: memory cap of 64 pages \(4 MiB\) reached'
