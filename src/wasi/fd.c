@@ -224,78 +224,59 @@ static int do_write(const wasi_ctx *ctx, wasi_fd *f, const iov_list *l, int64_t 
 
 /* ---- read, write -------------------------------------------------------- */
 
-/* fd_read(fd, iovs, iovs_len, nread_ptr) */
+/* The four reads and writes: fd_read/fd_write(fd, iovs, iovs_len,
+   n_ptr) at the fd's position; fd_pread/fd_pwrite(fd, iovs, iovs_len,
+   offset, n_ptr) at an offset, which also needs the seek right and a
+   file that is not a stream. */
+static int fd_io(wasi_ctx *ctx, wasm_call *call, const wasm_val *args, bool write,
+                 bool positioned, const char *name)
+{
+    int err;
+    uint64_t right = write ? WASI_RIGHT_FD_WRITE : WASI_RIGHT_FD_READ;
+    wasi_fd *f;
+    int64_t off = -1;
+    if (positioned) {
+        if (!(f = wasi_fd_get(ctx, arg32(args, 0), &err))) return err;
+        if (is_stream(f)) return WASI_ESPIPE;
+        if ((err = wasi_fd_check(f, right | WASI_RIGHT_FD_SEEK))) return err;
+    } else if (!(f = lookup(ctx, args, right, &err))) {
+        return err;
+    }
+    if (write && f->readonly) return WASI_ENOTCAPABLE;
+    if (positioned) {
+        uint64_t at = arg64(args, 3);
+        if (at > INT64_MAX) return WASI_EINVAL;
+        off = (int64_t)at;
+    }
+    uint8_t *out = wasi_mem(call, arg32(args, positioned ? 4 : 3), 4);
+    if (!out) return WASI_EFAULT;
+    iov_list l;
+    if ((err = iovs_load(call, arg32(args, 1), arg32(args, 2), &l))) return err;
+    size_t n;
+    err = write ? do_write(ctx, f, &l, off, &n) : do_read(ctx, f, &l, off, &n);
+    if (err) return io_result(call, err, name);
+    wasi_put_u32(out, (uint32_t)n);
+    return WASI_ESUCCESS;
+}
+
 static int fd_read(wasi_ctx *ctx, wasm_call *call, const wasm_val *args)
 {
-    int err;
-    wasi_fd *f = lookup(ctx, args, WASI_RIGHT_FD_READ, &err);
-    if (!f) return err;
-    uint8_t *out = wasi_mem(call, arg32(args, 3), 4);
-    if (!out) return WASI_EFAULT;
-    iov_list l;
-    if ((err = iovs_load(call, arg32(args, 1), arg32(args, 2), &l))) return err;
-    size_t n;
-    if ((err = do_read(ctx, f, &l, -1, &n))) return io_result(call, err, "fd_read");
-    wasi_put_u32(out, (uint32_t)n);
-    return WASI_ESUCCESS;
+    return fd_io(ctx, call, args, false, false, "fd_read");
 }
 
-/* fd_write(fd, iovs, iovs_len, nwritten_ptr) */
 static int fd_write(wasi_ctx *ctx, wasm_call *call, const wasm_val *args)
 {
-    int err;
-    wasi_fd *f = lookup(ctx, args, WASI_RIGHT_FD_WRITE, &err);
-    if (!f) return err;
-    if (f->readonly) return WASI_ENOTCAPABLE;
-    uint8_t *out = wasi_mem(call, arg32(args, 3), 4);
-    if (!out) return WASI_EFAULT;
-    iov_list l;
-    if ((err = iovs_load(call, arg32(args, 1), arg32(args, 2), &l))) return err;
-    size_t n;
-    if ((err = do_write(ctx, f, &l, -1, &n))) return io_result(call, err, "fd_write");
-    wasi_put_u32(out, (uint32_t)n);
-    return WASI_ESUCCESS;
+    return fd_io(ctx, call, args, true, false, "fd_write");
 }
 
-/* fd_pread(fd, iovs, iovs_len, offset, nread_ptr): needs read and seek. */
 static int fd_pread(wasi_ctx *ctx, wasm_call *call, const wasm_val *args)
 {
-    int err;
-    wasi_fd *f = wasi_fd_get(ctx, arg32(args, 0), &err);
-    if (!f) return err;
-    if (is_stream(f)) return WASI_ESPIPE;
-    if ((err = wasi_fd_check(f, WASI_RIGHT_FD_READ | WASI_RIGHT_FD_SEEK))) return err;
-    uint64_t off = arg64(args, 3);
-    if (off > INT64_MAX) return WASI_EINVAL;
-    uint8_t *out = wasi_mem(call, arg32(args, 4), 4);
-    if (!out) return WASI_EFAULT;
-    iov_list l;
-    if ((err = iovs_load(call, arg32(args, 1), arg32(args, 2), &l))) return err;
-    size_t n;
-    if ((err = do_read(ctx, f, &l, (int64_t)off, &n))) return err;
-    wasi_put_u32(out, (uint32_t)n);
-    return WASI_ESUCCESS;
+    return fd_io(ctx, call, args, false, true, "fd_pread");
 }
 
-/* fd_pwrite(fd, iovs, iovs_len, offset, nwritten_ptr): needs write and seek. */
 static int fd_pwrite(wasi_ctx *ctx, wasm_call *call, const wasm_val *args)
 {
-    int err;
-    wasi_fd *f = wasi_fd_get(ctx, arg32(args, 0), &err);
-    if (!f) return err;
-    if (is_stream(f)) return WASI_ESPIPE;
-    if ((err = wasi_fd_check(f, WASI_RIGHT_FD_WRITE | WASI_RIGHT_FD_SEEK))) return err;
-    if (f->readonly) return WASI_ENOTCAPABLE;
-    uint64_t off = arg64(args, 3);
-    if (off > INT64_MAX) return WASI_EINVAL;
-    uint8_t *out = wasi_mem(call, arg32(args, 4), 4);
-    if (!out) return WASI_EFAULT;
-    iov_list l;
-    if ((err = iovs_load(call, arg32(args, 1), arg32(args, 2), &l))) return err;
-    size_t n;
-    if ((err = do_write(ctx, f, &l, (int64_t)off, &n))) return err;
-    wasi_put_u32(out, (uint32_t)n);
-    return WASI_ESUCCESS;
+    return fd_io(ctx, call, args, true, true, "fd_pwrite");
 }
 
 /* ---- position ----------------------------------------------------------- */
