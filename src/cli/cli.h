@@ -165,6 +165,15 @@ int cli_helm_pick(const helm_plugin_set *set, const char *name, const char *type
                   const helm_plugin **out);
 /* Reports err ("wasmguard: plugin NAME: cause") and returns its exit code. */
 int cli_helm_fail(helm_error_kind kind, const helm_error *err);
+/* The start every Helm command shares: the options parsed (*i left at
+   the first operand) and, with --help, the help printed.  false when the
+   command ends there, *rc its exit code. */
+bool cli_helm_start(int argc, char **argv, cli_helm_options *o, int *i, int *rc);
+/* For `plugin run` and `post-render`: argv[i] names an installed plugin
+   of type `type` (usage reported when there is no argv[i]); loads set
+   and returns an exit code, having reported any failure. */
+int cli_helm_named_plugin(int argc, char **argv, int i, const char *type, const char *usage,
+                          helm_plugin_set *set, const helm_plugin **out);
 
 /* Commands. */
 int cli_cmd_invoke(int argc, char **argv, const cli_options *opts);

@@ -25,13 +25,8 @@ int cli_cmd_get(int argc, char **argv, const cli_options *opts)
     helm_plugin_set set = {0};
     uint8_t *data = NULL;
     size_t len = 0;
-    int i = 0;
-    int rc = cli_helm_parse_options(argc, argv, &i, &o);
-    if (rc != CLI_EXIT_OK) goto done;
-    if (o.common.help) {
-        cli_print_help(stdout);
-        goto done;
-    }
+    int i, rc;
+    if (!cli_helm_start(argc, argv, &o, &i, &rc)) goto done;
     int n = argc - i;
     if (n != 1 && n != 4) {
         rc = cli_fail(CLI_HELM_EXIT_USAGE, "usage: wasmguard get [OPTIONS] URL, or as a Helm "

@@ -142,26 +142,36 @@ int cli_helm_fail(helm_error_kind kind, const helm_error *err)
     return cli_fail(code, "%s", err->message);
 }
 
+bool cli_helm_start(int argc, char **argv, cli_helm_options *o, int *i, int *rc)
+{
+    *i = 0;
+    if ((*rc = cli_helm_parse_options(argc, argv, i, o)) != CLI_EXIT_OK) return false;
+    if (!o->common.help) return true;
+    cli_print_help(stdout);
+    return false;
+}
+
+int cli_helm_named_plugin(int argc, char **argv, int i, const char *type, const char *usage,
+                          helm_plugin_set *set, const helm_plugin **out)
+{
+    *out = NULL;
+    if (i >= argc)
+        return cli_fail(CLI_HELM_EXIT_USAGE, "usage: wasmguard %s (see wasmguard --help)", usage);
+    int rc = cli_helm_find_plugins(set);
+    return rc != CLI_EXIT_OK ? rc : cli_helm_pick(set, argv[i], type, out);
+}
+
 int cli_cmd_plugin_run(int argc, char **argv, const cli_options *opts)
 {
     cli_helm_options o;
     cli_helm_options_init(&o, opts);
     helm_plugin_set set = {0};
-    int i = 0;
-    int rc = cli_helm_parse_options(argc, argv, &i, &o);
-    if (rc != CLI_EXIT_OK) goto done;
-    if (o.common.help) {
-        cli_print_help(stdout);
-        goto done;
-    }
-    if (i >= argc) {
-        rc = cli_fail(CLI_HELM_EXIT_USAGE, "usage: wasmguard plugin run [OPTIONS] NAME [ARGS...] "
-                      "(see wasmguard --help)");
-        goto done;
-    }
     const helm_plugin *p;
-    if ((rc = cli_helm_find_plugins(&set)) != CLI_EXIT_OK) goto done;
-    if ((rc = cli_helm_pick(&set, argv[i], "cli/v1", &p)) != CLI_EXIT_OK) goto done;
+    int i, rc;
+    if (!cli_helm_start(argc, argv, &o, &i, &rc)) goto done;
+    if ((rc = cli_helm_named_plugin(argc, argv, i, "cli/v1", "plugin run [OPTIONS] NAME [ARGS...]",
+                                    &set, &p)) != CLI_EXIT_OK)
+        goto done;
     helm_error err = {0};
     helm_error_kind kind = helm_run_cli(p, &o.run, (const char *const *)argv + i + 1,
                                         (size_t)(argc - i - 1), stdout, &err);

@@ -65,21 +65,13 @@ int cli_cmd_post_render(int argc, char **argv, const cli_options *opts)
     helm_plugin_set set = {0};
     char *in = NULL, *out = NULL;
     size_t in_len = 0, in_size = 0, out_len = 0;
-    int i = 0;
-    int rc = cli_helm_parse_options(argc, argv, &i, &o);
-    if (rc != CLI_EXIT_OK) goto done;
-    if (o.common.help) {
-        cli_print_help(stdout);
-        goto done;
-    }
-    if (i >= argc) {
-        rc = cli_fail(CLI_HELM_EXIT_USAGE, "usage: wasmguard post-render [OPTIONS] NAME [ARGS...] "
-                      "< manifests (see wasmguard --help)");
-        goto done;
-    }
     const helm_plugin *p;
-    if ((rc = cli_helm_find_plugins(&set)) != CLI_EXIT_OK) goto done;
-    if ((rc = cli_helm_pick(&set, argv[i], "postrenderer/v1", &p)) != CLI_EXIT_OK) goto done;
+    int i, rc;
+    if (!cli_helm_start(argc, argv, &o, &i, &rc)) goto done;
+    if ((rc = cli_helm_named_plugin(argc, argv, i, "postrenderer/v1",
+                                    "post-render [OPTIONS] NAME [ARGS...] < manifests", &set,
+                                    &p)) != CLI_EXIT_OK)
+        goto done;
     if (!(in = read_stdin(&in_len, &in_size))) {
         rc = cli_fail(CLI_HELM_EXIT_OTHER, "cannot read the manifests from stdin: %s",
                       strerror(errno));
