@@ -327,10 +327,13 @@ static wasm_status push_str(parse *ps, char ***arr, size_t *n, char *s)
     return WASM_OK;
 }
 
-/* A list of strings appended to *arr (NULL-terminated); nonempty: no
-   empty entry. */
-static wasm_status read_str_list(parse *ps, struct fy_node *n, int line, const char *path,
-                                 bool nonempty, char ***arr, size_t *count)
+/* Reads one item of a list: item (its line, its key path "path[i]"). */
+typedef wasm_status (*item_reader)(parse *ps, struct fy_node *item, int line, const char *path,
+                                   void *user);
+
+/* A list (absent or null: empty), each item given to read. */
+static wasm_status read_list(parse *ps, struct fy_node *n, int line, const char *path,
+                             item_reader read, void *user)
 {
     n = deref(n);
     if (is_null(n)) return WASM_OK;
@@ -341,17 +344,42 @@ static wasm_status read_str_list(parse *ps, struct fy_node *n, int line, const c
     for (size_t i = 0; (item = fy_node_sequence_iterate(n, &it)); i++) {
         char sub[PATH_LEN];
         join_index(sub, path, i);
-        int iline = node_line(item) ? node_line(item) : line;
-        char *s = NULL;
-        struct fy_node *v = deref(item);
-        if (is_null(v) || !fy_node_is_scalar(v))
-            return bad(ps, iline, sub, HELM_MSG_Y_EXPECTED, "a string", kind_name(v));
-        wasm_status st = read_str(ps, v, iline, sub, &s);
+        wasm_status st = read(ps, item, node_line(item) ? node_line(item) : line, sub, user);
         if (st != WASM_OK) return st;
-        if (nonempty && !s[0]) { free(s); return bad(ps, iline, sub, HELM_MSG_Y_EMPTY_VALUE); }
-        if ((st = push_str(ps, arr, count, s)) != WASM_OK) return st;
     }
     return WASM_OK;
+}
+
+typedef struct str_list {
+    bool nonempty;
+    char ***arr;
+    size_t *count;
+} str_list;
+
+static wasm_status str_list_item(parse *ps, struct fy_node *item, int line, const char *path,
+                                 void *user)
+{
+    const str_list *l = user;
+    char *s = NULL;
+    struct fy_node *v = deref(item);
+    if (is_null(v) || !fy_node_is_scalar(v))
+        return bad(ps, line, path, HELM_MSG_Y_EXPECTED, "a string", kind_name(v));
+    wasm_status st = read_str(ps, v, line, path, &s);
+    if (st != WASM_OK) return st;
+    if (l->nonempty && !s[0]) {
+        free(s);
+        return bad(ps, line, path, HELM_MSG_Y_EMPTY_VALUE);
+    }
+    return push_str(ps, l->arr, l->count, s);
+}
+
+/* A list of strings appended to *arr (NULL-terminated); nonempty: no
+   empty entry. */
+static wasm_status read_str_list(parse *ps, struct fy_node *n, int line, const char *path,
+                                 bool nonempty, char ***arr, size_t *count)
+{
+    str_list l = {nonempty, arr, count};
+    return read_list(ps, n, line, path, str_list_item, &l);
 }
 
 static void strings_free(char **s, size_t n)
@@ -453,43 +481,38 @@ static wasm_status check_version(parse *ps, int line, const char *version, bool 
 static const char *const pcommand_keys[] = {"os", "arch", "command", "args", NULL};
 enum { PC_OS, PC_ARCH, PC_COMMAND, PC_ARGS };
 
-/* platformCommand: a list of {os, arch, command, args}; the first command
-   goes to *first (may be NULL) when that is still NULL. */
+/* One {os, arch, command, args} of a platformCommand list; the first
+   command goes to *first (user, may be NULL) when that is still NULL. */
+static wasm_status platform_command_item(parse *ps, struct fy_node *item, int line,
+                                         const char *path, void *user)
+{
+    char **first = user;
+    fields f;
+    char *os = NULL, *arch = NULL, *command = NULL, **args = NULL;
+    size_t nargs = 0;
+    wasm_status st = read_fields(ps, item, line, path, pcommand_keys, NULL, &f);
+    if (st == WASM_OK) st = read_str(ps, f.val[PC_OS], f.line[PC_OS], f.path[PC_OS], &os);
+    if (st == WASM_OK) st = read_str(ps, f.val[PC_ARCH], f.line[PC_ARCH], f.path[PC_ARCH], &arch);
+    if (st == WASM_OK)
+        st = read_str(ps, f.val[PC_COMMAND], f.line[PC_COMMAND], f.path[PC_COMMAND], &command);
+    if (st == WASM_OK)
+        st = read_str_list(ps, f.val[PC_ARGS], f.line[PC_ARGS], f.path[PC_ARGS], false, &args,
+                           &nargs);
+    if (st == WASM_OK && (!command || !command[0]))
+        st = bad(ps, f.line[PC_COMMAND], f.path[PC_COMMAND], HELM_MSG_Y_REQUIRED);
+    if (st == WASM_OK && first && !*first) { *first = command; command = NULL; }
+    free(os);
+    free(arch);
+    free(command);
+    strings_free(args, nargs);
+    return st;
+}
+
+/* platformCommand: a list of {os, arch, command, args}. */
 static wasm_status read_platform_commands(parse *ps, struct fy_node *n, int line, const char *path,
                                           char **first)
 {
-    n = deref(n);
-    if (is_null(n)) return WASM_OK;
-    if (!fy_node_is_sequence(n))
-        return bad(ps, line, path, HELM_MSG_Y_EXPECTED, "a list", kind_name(n));
-    void *it = NULL;
-    struct fy_node *item;
-    for (size_t i = 0; (item = fy_node_sequence_iterate(n, &it)); i++) {
-        char sub[PATH_LEN];
-        join_index(sub, path, i);
-        int iline = node_line(item) ? node_line(item) : line;
-        fields f;
-        char *os = NULL, *arch = NULL, *command = NULL, **args = NULL;
-        size_t nargs = 0;
-        wasm_status st = read_fields(ps, item, iline, sub, pcommand_keys, NULL, &f);
-        if (st == WASM_OK) st = read_str(ps, f.val[PC_OS], f.line[PC_OS], f.path[PC_OS], &os);
-        if (st == WASM_OK)
-            st = read_str(ps, f.val[PC_ARCH], f.line[PC_ARCH], f.path[PC_ARCH], &arch);
-        if (st == WASM_OK)
-            st = read_str(ps, f.val[PC_COMMAND], f.line[PC_COMMAND], f.path[PC_COMMAND], &command);
-        if (st == WASM_OK)
-            st = read_str_list(ps, f.val[PC_ARGS], f.line[PC_ARGS], f.path[PC_ARGS], false, &args,
-                               &nargs);
-        if (st == WASM_OK && (!command || !command[0]))
-            st = bad(ps, f.line[PC_COMMAND], f.path[PC_COMMAND], HELM_MSG_Y_REQUIRED);
-        if (st == WASM_OK && first && !*first) { *first = command; command = NULL; }
-        free(os);
-        free(arch);
-        free(command);
-        strings_free(args, nargs);
-        if (st != WASM_OK) return st;
-    }
-    return WASM_OK;
+    return read_list(ps, n, line, path, platform_command_item, first);
 }
 
 /* Helm runs the hooks install, update and delete (runtime_subprocess_hooks.go). */
@@ -523,51 +546,47 @@ static wasm_status legacy_hook_entry(parse *ps, void *user, const char *key, siz
     return st;
 }
 
-/* A list of {protocols, <command key>}: legacy downloaders (command, a
-   string) or v1 protocolCommands (platformCommand).  Legacy downloaders'
-   protocols become p->protocols, as Helm's conversion does. */
-static wasm_status read_protocol_commands(parse *ps, struct fy_node *n, int line,
-                                          const char *path, bool legacy)
+/* One {protocols, <command key>} of legacy downloaders (command, a
+   string) or v1 protocolCommands (platformCommand); user: legacy.
+   Legacy downloaders' protocols become p->protocols, as Helm's
+   conversion does. */
+static wasm_status protocol_command_item(parse *ps, struct fy_node *item, int line,
+                                         const char *path, void *user)
 {
     static const char *const legacy_keys[] = {"protocols", "command", NULL};
     static const char *const v1_keys[] = {"protocols", "platformCommand", NULL};
-    n = deref(n);
-    if (is_null(n)) return WASM_OK;
-    if (!fy_node_is_sequence(n))
-        return bad(ps, line, path, HELM_MSG_Y_EXPECTED, "a list", kind_name(n));
-    void *it = NULL;
-    struct fy_node *item;
-    for (size_t i = 0; (item = fy_node_sequence_iterate(n, &it)); i++) {
-        char sub[PATH_LEN];
-        join_index(sub, path, i);
-        int iline = node_line(item) ? node_line(item) : line;
-        fields f;
-        char **protocols = NULL, *command = NULL;
-        size_t nprotocols = 0;
-        wasm_status st =
-            read_fields(ps, item, iline, sub, legacy ? legacy_keys : v1_keys, NULL, &f);
-        if (st == WASM_OK)
-            st = read_str_list(ps, f.val[0], f.line[0], f.path[0], true, &protocols, &nprotocols);
-        if (st == WASM_OK && nprotocols == 0)
-            st = bad(ps, f.line[0], f.path[0], HELM_MSG_Y_NO_PROTOCOLS);
-        if (st == WASM_OK && legacy) {
-            st = read_str(ps, f.val[1], f.line[1], f.path[1], &command);
-            if (st == WASM_OK && (!command || !command[0]))
-                st = bad(ps, f.line[1], f.path[1], HELM_MSG_Y_REQUIRED);
-            if (st == WASM_OK && !ps->p->command) { ps->p->command = command; command = NULL; }
-            for (size_t j = 0; st == WASM_OK && j < nprotocols; j++) {
-                st = push_str(ps, &ps->p->protocols, &ps->p->nprotocols, protocols[j]);
-                protocols[j] = NULL;
-            }
-            ps->ndownloaders++;
-        } else if (st == WASM_OK) {
-            st = read_platform_commands(ps, f.val[1], f.line[1], f.path[1], &ps->p->command);
+    bool legacy = *(const bool *)user;
+    fields f;
+    char **protocols = NULL, *command = NULL;
+    size_t nprotocols = 0;
+    wasm_status st = read_fields(ps, item, line, path, legacy ? legacy_keys : v1_keys, NULL, &f);
+    if (st == WASM_OK)
+        st = read_str_list(ps, f.val[0], f.line[0], f.path[0], true, &protocols, &nprotocols);
+    if (st == WASM_OK && nprotocols == 0)
+        st = bad(ps, f.line[0], f.path[0], HELM_MSG_Y_NO_PROTOCOLS);
+    if (st == WASM_OK && legacy) {
+        st = read_str(ps, f.val[1], f.line[1], f.path[1], &command);
+        if (st == WASM_OK && (!command || !command[0]))
+            st = bad(ps, f.line[1], f.path[1], HELM_MSG_Y_REQUIRED);
+        if (st == WASM_OK && !ps->p->command) { ps->p->command = command; command = NULL; }
+        for (size_t j = 0; st == WASM_OK && j < nprotocols; j++) {
+            st = push_str(ps, &ps->p->protocols, &ps->p->nprotocols, protocols[j]);
+            protocols[j] = NULL;
         }
-        free(command);
-        strings_free(protocols, nprotocols);
-        if (st != WASM_OK) return st;
+        ps->ndownloaders++;
+    } else if (st == WASM_OK) {
+        st = read_platform_commands(ps, f.val[1], f.line[1], f.path[1], &ps->p->command);
     }
-    return WASM_OK;
+    free(command);
+    strings_free(protocols, nprotocols);
+    return st;
+}
+
+/* A list of protocol commands (protocol_command_item). */
+static wasm_status read_protocol_commands(parse *ps, struct fy_node *n, int line,
+                                          const char *path, bool legacy)
+{
+    return read_list(ps, n, line, path, protocol_command_item, &legacy);
 }
 
 /* ---- runtimeConfig ------------------------------------------------------ */
