@@ -15,40 +15,17 @@
 # removed at the end, and so does the HTTP server, killed at the end.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
+. tests/lib.sh
 WG=${1:-build/wasmguard}
 NAME=${2:-extism}
 THREADS=${3:-build/tests/extism/threads}
 T=build/tests/extism
+HTTPD=$T/httpd
 EX=build/examples/plugins
-pass=0 fail=0
-
-ok() { pass=$((pass + 1)); [ -z "${VERBOSE:-}" ] || echo "ok $1"; }
-bad() { fail=$((fail + 1)); echo "FAIL $NAME: $1"; }
-
-# expect NAME EXPECTED GOT: equal strings.
-expect() {
-    if [ "$2" = "$3" ]; then ok "$1"; else bad "$1: expected '$2', got '$3'"; fi
-}
-# expect_match NAME REGEX TEXT
-expect_match() {
-    if [[ "$3" =~ $2 ]]; then ok "$1"; else bad "$1: '$3' does not match /$2/"; fi
-}
-# expect_line NAME REGEX FILE: some line of FILE matches (grep -E).
-expect_line() {
-    if grep -Eq -- "$2" "$3" 2>/dev/null; then ok "$1"; else
-        bad "$1: no line of $(basename "$3") matches /$2/"; fi
-}
-# expect_file NAME EXPECTED_FILE GOT_FILE: equal bytes.
-expect_file() {
-    if cmp -s "$2" "$3"; then ok "$1"; else
-        bad "$1: output differs from the expected ($(cmp "$2" "$3" 2>&1 | head -n 1))"
-    fi
-}
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/wasmguard-extism-suite.XXXXXX") || exit 1
-HTTPD_PID=
 cleanup() {
-    if [ -n "$HTTPD_PID" ]; then kill "$HTTPD_PID" 2>/dev/null; wait "$HTTPD_PID" 2>/dev/null; fi
+    stop_httpd
     find "$WORK" -type d -exec chmod u+rwx {} + 2>/dev/null
     rm -rf "$WORK"
 }
@@ -392,19 +369,6 @@ test_manifest() {
 }
 
 # ---- HTTP ------------------------------------------------------------------------------
-PORT=
-start_httpd() {
-    local i
-    if [ ! -x "$T/httpd" ]; then bad "no $T/httpd (make check-build)"; return 1; fi
-    "$T/httpd" "$WORK/port" >"$WORK/httpd.log" 2>&1 &
-    HTTPD_PID=$!
-    for ((i = 0; i < 100; i++)); do
-        if [ -s "$WORK/port" ]; then PORT=$(cat "$WORK/port"); return 0; fi
-        sleep 0.05
-    done
-    bad "httpd did not start: $(cat "$WORK/httpd.log")"
-    return 1
-}
 
 # The server's /stats (not counted by it), through bash's /dev/tcp.
 stats() {
@@ -526,5 +490,4 @@ test_manifest
 if start_httpd; then test_http; fi
 test_threads
 
-echo "$NAME: $pass passed, $fail failed"
-[ "$fail" = 0 ]
+summary

@@ -12,20 +12,12 @@
 # usage: tests/helm/archive.sh [WASMGUARD [NAME [UNTAR]]]   (VERBOSE=1: "ok" lines too)
 set -u
 cd "$(dirname "$0")/../.." || exit 1
+. tests/lib.sh
 WG=${1:-build/wasmguard}
 [ -x "$WG" ] && WG=$(cd "$(dirname "$WG")" && pwd)/$(basename "$WG")
 NAME=${2:-helm-archive}
 T=$PWD/build/tests/helm
 MKTAR=$T/mktar UNTAR=${3:-$T/untar}
-pass=0 fail=0
-
-ok() { pass=$((pass + 1)); [ -z "${VERBOSE:-}" ] || echo "ok $1"; }
-bad() { fail=$((fail + 1)); echo "FAIL $NAME: $1"; }
-expect() { if [ "$2" = "$3" ]; then ok "$1"; else bad "$1: expected '$2', got '$3'"; fi; }
-expect_line() {
-    if grep -Eq -- "$2" "$3" 2>/dev/null; then ok "$1"; else
-        bad "$1: no line of $(basename "$3") matches /$2/ ($(head -c 300 "$3" 2>/dev/null))"; fi
-}
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/wasmguard-archive-suite.XXXXXX") || exit 1
 WORK=$(cd "$WORK" && pwd -P)
@@ -168,5 +160,4 @@ package_refused "no DIR" 2 "wants a plugin's directory" -d "$WORK/pkg3"
 sed -i 's/^version: .*/version: "..\/..\/x"/' "$SRC/plugin.yaml"
 package_refused "a version ../../x" 1 "plugin.yaml:3: version: \"\.\./\.\./x\" is not a SemVer" "$SRC" -d "$WORK/pkg3"
 
-echo "$NAME: $pass passed, $fail failed"
-[ "$fail" = 0 ]
+summary

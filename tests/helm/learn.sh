@@ -11,19 +11,12 @@
 # usage: tests/helm/learn.sh [WASMGUARD [NAME]]   (VERBOSE=1: "ok" lines too)
 set -u
 cd "$(dirname "$0")/../.." || exit 1
+. tests/lib.sh
 WG=${1:-build/wasmguard}
 NAME=${2:-helm-learn}
 P=$PWD/build/tests/helm/plugins
 HTTPD=build/tests/extism/httpd
-pass=0 fail=0
 
-ok() { pass=$((pass + 1)); [ -z "${VERBOSE:-}" ] || echo "ok $1"; }
-bad() { fail=$((fail + 1)); echo "FAIL $NAME: $1"; }
-expect() { if [ "$2" = "$3" ]; then ok "$1"; else bad "$1: expected '$2', got '$3'"; fi; }
-expect_line() {
-    if grep -Eq -- "$2" "$3" 2>/dev/null; then ok "$1"; else
-        bad "$1: no line of $(basename "$3") matches /$2/"; fi
-}
 expect_no_line() {
     if grep -Eq -- "$2" "$3" 2>/dev/null; then bad "$1: a line of $(basename "$3") matches /$2/"
     else ok "$1"; fi
@@ -31,9 +24,8 @@ expect_no_line() {
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/wasmguard-learn-suite.XXXXXX") || exit 1
 WORK=$(cd "$WORK" && pwd -P)
-HTTPD_PID=
 cleanup() {
-    if [ -n "$HTTPD_PID" ]; then kill "$HTTPD_PID" 2>/dev/null; wait "$HTTPD_PID" 2>/dev/null; fi
+    stop_httpd
     rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -50,19 +42,6 @@ if [ ! -x "$WG" ] || [ ! -r "$P/learn/plugin.wasm" ]; then
     bad "no $WG or no $P/learn (make build/wasmguard helm-plugins)"
     echo "$NAME: $pass passed, $fail failed"; exit 1
 fi
-
-PORT=
-start_httpd() {
-    local i
-    "$HTTPD" "$WORK/port" >"$WORK/httpd.log" 2>&1 &
-    HTTPD_PID=$!
-    for ((i = 0; i < 100; i++)); do
-        if [ -s "$WORK/port" ]; then PORT=$(cat "$WORK/port"); return 0; fi
-        sleep 0.05
-    done
-    bad "httpd did not start: $(cat "$WORK/httpd.log")"
-    return 1
-}
 
 # paste DIR YAML: a copy of plugin DIR in $WORK/pasted/ whose runtimeConfig
 # is the learned one (the old block dropped, the learned appended).
@@ -174,5 +153,4 @@ test_learn_nothing
 test_learn_getter_postrender
 test_help
 
-echo "$NAME: $pass passed, $fail failed"
-[ "$fail" = 0 ]
+summary

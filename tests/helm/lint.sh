@@ -18,20 +18,11 @@
 # set or unset by each check, never inherited.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
+. tests/lib.sh
 WG=${1:-build/wasmguard}
 NAME=${2:-helm-lint}
 FIX=tests/helm/lint
-pass=0 fail=0
 
-ok() { pass=$((pass + 1)); [ -z "${VERBOSE:-}" ] || echo "ok $1"; }
-bad() { fail=$((fail + 1)); echo "FAIL $NAME: $1"; }
-expect() {  # NAME EXPECTED GOT
-    if [ "$2" = "$3" ]; then ok "$1"; else bad "$1: expected '$2', got '$3'"; fi
-}
-expect_line() {  # NAME ERE FILE: some line of FILE matches
-    if grep -Eq -- "$2" "$3" 2>/dev/null; then ok "$1"; else
-        bad "$1: no line of $(basename "$3") matches /$2/ ($(head -c 300 "$3"))"; fi
-}
 expect_no_line() {  # NAME ERE FILE
     if grep -Eq -- "$2" "$3" 2>/dev/null; then bad "$1: a line of $(basename "$3") matches /$2/"
     else ok "$1"; fi
@@ -232,5 +223,4 @@ wg "$WORK/out" --help
 expect_line "--help: plugin list" '^  wasmguard plugin list \[--type TYPE\]$' "$WORK/out"
 expect_line "--help: plugin lint" '^  wasmguard plugin lint DIR \[--json\]$' "$WORK/out"
 
-echo "$NAME: $pass passed, $fail failed"
-[ "$fail" = 0 ]
+summary

@@ -20,20 +20,10 @@
 # the signature, an unsigned .prov.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
+. tests/lib.sh
 WG=${1:-build/wasmguard}
 NAME=${2:-helm-prov}
 SIGN=${3:-build/tests/helm/provsign}
-pass=0 fail=0
-
-ok() { pass=$((pass + 1)); [ -z "${VERBOSE:-}" ] || echo "ok $1"; }
-bad() { fail=$((fail + 1)); echo "FAIL $NAME: $1"; }
-expect() {  # NAME EXPECTED GOT
-    if [ "$2" = "$3" ]; then ok "$1"; else bad "$1: expected '$2', got '$3'"; fi
-}
-expect_line() {  # NAME ERE FILE: some line of FILE matches
-    if grep -Eq -- "$2" "$3" 2>/dev/null; then ok "$1"; else
-        bad "$1: no line of $(basename "$3") matches /$2/ ($(head -c 300 "$3"))"; fi
-}
 
 if ! command -v gpg >/dev/null 2>&1; then
     echo "$NAME: gpg not found (Debian package gnupg)"; echo "$NAME: 0 passed, 1 failed"; exit 1
@@ -250,5 +240,4 @@ expect "no PATH: usage, exit 2" 2 "$rc"
 wg "$WORK/out" plugin verify "$TGZ" --bogus
 expect "unknown option: usage, exit 2" 2 "$rc"
 
-echo "$NAME: $pass passed, $fail failed"
-[ "$fail" = 0 ]
+summary

@@ -13,31 +13,18 @@
 # show they are gone.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
+. tests/lib.sh
 WG=${1:-build/wasmguard}
 NAME=${2:-helm}
 P=$PWD/build/tests/helm/plugins
 HTTPD=build/tests/extism/httpd
-pass=0 fail=0
 
-ok() { pass=$((pass + 1)); [ -z "${VERBOSE:-}" ] || echo "ok $1"; }
-bad() { fail=$((fail + 1)); echo "FAIL $NAME: $1"; }
-expect() { if [ "$2" = "$3" ]; then ok "$1"; else bad "$1: expected '$2', got '$3'"; fi; }
-expect_match() { if [[ "$3" =~ $2 ]]; then ok "$1"; else bad "$1: '$3' does not match /$2/"; fi; }
 expect_no_match() { if [[ "$3" =~ $2 ]]; then bad "$1: '$3' matches /$2/"; else ok "$1"; fi; }
-expect_line() {
-    if grep -Eq -- "$2" "$3" 2>/dev/null; then ok "$1"; else
-        bad "$1: no line of $(basename "$3") matches /$2/"; fi
-}
-expect_file() {
-    if cmp -s "$2" "$3"; then ok "$1"; else
-        bad "$1: output differs from the expected ($(cmp "$2" "$3" 2>&1 | head -n 1))"; fi
-}
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/wasmguard-helm-suite.XXXXXX") || exit 1
 WORK=$(cd "$WORK" && pwd -P)
-HTTPD_PID=
 cleanup() {
-    if [ -n "$HTTPD_PID" ]; then kill "$HTTPD_PID" 2>/dev/null; wait "$HTTPD_PID" 2>/dev/null; fi
+    stop_httpd
     rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -257,19 +244,6 @@ test_tmp() {
 }
 
 # ---- HTTP ------------------------------------------------------------------------------
-PORT=
-start_httpd() {
-    local i
-    if [ ! -x "$HTTPD" ]; then bad "no $HTTPD (make check-build)"; return 1; fi
-    "$HTTPD" "$WORK/port" >"$WORK/httpd.log" 2>&1 &
-    HTTPD_PID=$!
-    for ((i = 0; i < 100; i++)); do
-        if [ -s "$WORK/port" ]; then PORT=$(cat "$WORK/port"); return 0; fi
-        sleep 0.05
-    done
-    bad "httpd did not start: $(cat "$WORK/httpd.log")"
-    return 1
-}
 
 test_http() {
     local o=$WORK/http a=$WORK/http.audit
@@ -399,5 +373,4 @@ test_getter
 test_postrender
 test_help
 
-echo "$NAME: $pass passed, $fail failed"
-[ "$fail" = 0 ]
+summary

@@ -15,28 +15,10 @@
 # and "not ok -" lines (probe.h), each of which counts as a check.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
+. tests/lib.sh
 WG=${1:-build/wasmguard}
 NAME=${2:-wasi}
 MOD=build/tests/wasi
-pass=0 fail=0
-
-ok() { pass=$((pass + 1)); [ -z "${VERBOSE:-}" ] || echo "ok $1"; }
-bad() { fail=$((fail + 1)); echo "FAIL $NAME: $1"; }
-
-# expect NAME EXPECTED GOT: equal strings.
-expect() {
-    if [ "$2" = "$3" ]; then ok "$1"; else bad "$1: expected '$2', got '$3'"; fi
-}
-# expect_match NAME REGEX TEXT
-expect_match() {
-    if [[ "$3" =~ $2 ]]; then ok "$1"; else bad "$1: '$3' does not match /$2/"; fi
-}
-# expect_file NAME EXPECTED_FILE GOT_FILE: equal bytes.
-expect_file() {
-    if cmp -s "$2" "$3"; then ok "$1"; else
-        bad "$1: output differs from the expected ($(cmp "$2" "$3" 2>&1 | head -n 1))"
-    fi
-}
 
 # Counts a guest's "ok -" / "not ok -" lines and wants its "done".
 guest_checks() {  # name, stdout file
@@ -540,5 +522,4 @@ test_blocked_read
 test_blocked_read_timeout
 expect_no_tmp "the whole suite"
 
-echo "$NAME: $pass passed, $fail failed"
-[ "$fail" = 0 ]
+summary
