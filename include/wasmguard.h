@@ -1,6 +1,7 @@
 /*
  * wasmguard.h - the C library of wasmguard: run Extism plugins (Helm 4's
- * Wasm plugins) in sandboxes that see only what they were granted.
+ * Wasm plugins) in sandboxes that see only what they were granted, and
+ * Helm 4's plugins themselves (wg_helm_*, at the end).
  *
  *   wg_error err;
  *   wg_module *mod = wg_module_from_manifest(json, len, "/plugins", &err);
@@ -28,6 +29,8 @@
  *   - wg_guard: shared by plugins of any threads; decisions and audit
  *     writes are serialized inside it.
  *   - host function callbacks run on the thread calling the plugin.
+ *   - wg_helm_plugins: any thread, concurrently, once loaded (see "Helm 4
+ *     plugins" below).
  *
  * Errors: every fallible function takes a wg_error *err (NULL: not
  * reported) and resets it on entry; on failure it returns a status other
@@ -81,6 +84,8 @@ typedef enum wg_status {
     WG_LIMIT,          /* a limit was hit: memory pages, output size, ... */
     WG_NOMEM,          /* the host ran out of memory */
     WG_BAD_ARGUMENT,   /* a bad manifest, option or argument */
+    WG_REFUSED,        /* Helm: the plugin may not run so (runtime, type, grants) */
+    WG_BAD_OUTPUT,     /* Helm: the output is not the plugin type's message */
 } wg_status;
 
 #define WG_ERROR_MESSAGE_MAX 320
@@ -282,6 +287,156 @@ void wg_plugin_cancel(wg_plugin *plugin);
 /* Frees the sandbox (its memories, vars, temp dir) and drops its
    reference to the module.  NULL is ignored. */
 void wg_plugin_free(wg_plugin *plugin);
+
+/* ---- Helm 4 plugins ---------------------------------------------------------- */
+
+/* The plugins Helm 4 has installed, found where Helm finds them (each
+   subdirectory with a plugin.yaml), and the extism/v1 ones of types
+   cli/v1, getter/v1 and postrenderer/v1 run as Helm runs them, each
+   invocation in a fresh sandbox: the module is DIR/plugin.wasm, the
+   plugin.yaml's runtimeConfig its policy (memory, allowedHosts - absent:
+   none -, config, a temp dir, timeout, hostFunctions, entryFuncName), each
+   limit defaulted where Helm has none and held under the options'
+   ceilings; the guest's environment is Helm's plugin variables only.  A
+   plugin installed by `wasmguard plugin install` may ask for no more than
+   was approved then.
+
+     wg_helm_plugins *set = wg_helm_plugins_load(NULL, &err);
+     const wg_helm_plugin *p = set ? wg_helm_plugins_find(set, "hello") : NULL;
+     if (p && wg_helm_run_cli(p, NULL, args, nargs, stdout, &err) != WG_OK)
+         fprintf(stderr, "%s\n", wg_error_message(&err));
+     wg_helm_plugins_free(set);
+
+   A run that fails sets err->message to one line "plugin NAME: cause"
+   and err->code to:
+     WG_HOST_ERROR    the plugin failed with its own message (a denied
+                      request, a failed host function), or I/O or memory
+                      failed on the host's side
+     WG_EXIT          it returned or exited non-zero without a message
+     WG_TRAP          it trapped
+     WG_INTERRUPTED   its timeout expired
+     WG_LIMIT         a limit stopped it: memory (the message says so),
+                      output, input, vars, fuel
+     WG_BAD_OUTPUT    its output is not its type's output message
+     WG_UNLINKABLE    it cannot be loaded: plugin.wasm missing or invalid,
+                      a hostFunctions name this program did not register,
+                      no entry function
+     WG_REFUSED       it is not extism/v1, not of the type run, or asks for
+                      grants beyond those approved at install
+     WG_BAD_ARGUMENT  an argument or option (also text that is not UTF-8)
+
+   A set never changes once loaded: its plugins may be run from any number
+   of threads at once, each run in its own sandbox.  Host function and
+   audit callbacks run on the thread of the run that calls them. */
+
+typedef struct wg_helm_plugins wg_helm_plugins;
+typedef struct wg_helm_plugin wg_helm_plugin;  /* one of a set, valid while it is */
+
+/* Loads the plugins of the directories of plugins_path, colon-separated
+   as $HELM_PLUGINS; NULL: Helm's, i.e. $HELM_PLUGINS, else
+   $HELM_DATA_HOME/plugins, else $XDG_DATA_HOME/helm/plugins, else
+   ~/.local/share/helm/plugins.  A missing directory holds none; each
+   directory's entries are read in name order.  A plugin that does not
+   load (a bad plugin.yaml, no plugin.wasm) is skipped
+   (wg_helm_plugins_skipped says why); two plugins of one name fail with
+   WG_BAD_ARGUMENT naming both directories.  With plugins_path, the
+   plugins' HELM_PLUGINS variable is plugins_path too. */
+wg_helm_plugins *wg_helm_plugins_load(const char *plugins_path, wg_error *err);
+/* NULL is ignored. */
+void wg_helm_plugins_free(wg_helm_plugins *set);
+
+size_t wg_helm_plugins_count(const wg_helm_plugins *set);
+/* The i-th plugin in load order; NULL when i is past the end. */
+const wg_helm_plugin *wg_helm_plugins_at(const wg_helm_plugins *set, size_t i);
+/* The plugin named name; NULL when none. */
+const wg_helm_plugin *wg_helm_plugins_find(const wg_helm_plugins *set, const char *name);
+/* The getter for href: the first getter/v1 plugin whose protocols include
+   href's scheme (lowercased); NULL when none or href has no scheme. */
+const wg_helm_plugin *wg_helm_plugins_find_getter(const wg_helm_plugins *set, const char *href);
+/* How many plugins were skipped, and why the i-th was (a message naming
+   its file, and for plugin.yaml the line and key); NULL when i is past
+   the end. */
+size_t wg_helm_plugins_skipped_count(const wg_helm_plugins *set);
+const char *wg_helm_plugins_skipped(const wg_helm_plugins *set, size_t i);
+
+/* From its plugin.yaml ("" when unset): name, version, type ("cli/v1",
+   "getter/v1", "postrenderer/v1"), runtime ("extism/v1", "subprocess");
+   and its directory. */
+const char *wg_helm_plugin_name(const wg_helm_plugin *plugin);
+const char *wg_helm_plugin_version(const wg_helm_plugin *plugin);
+const char *wg_helm_plugin_type(const wg_helm_plugin *plugin);
+const char *wg_helm_plugin_runtime(const wg_helm_plugin *plugin);
+const char *wg_helm_plugin_dir(const wg_helm_plugin *plugin);
+
+/* What this program grants every run, beyond each plugin's runtimeConfig.
+   Fill with wg_helm_options_init, then set what you need. */
+typedef struct wg_helm_options {
+    /* Ceilings over every plugin's limits; 0: wasmguard's default, 1024
+       pages (64 MiB) of memory, HTTP responses of 50 MiB, vars of 1 MiB,
+       30000 ms.  A plugin asking for more gets the ceiling (the audit
+       says so); one asking for less gets what it asked. */
+    uint32_t max_pages;
+    uint64_t max_http_response_bytes;
+    uint64_t max_var_bytes;
+    uint64_t timeout_ms;
+    uint64_t fuel;                /* per run; 0: unlimited */
+
+    /* Plugin logs at log_level and above are written to log_file as lines
+       "NAME: [level] message" (NULL: dropped). */
+    wg_log_level log_level;
+    FILE *log_file;
+
+    /* Every grant made and every request decided, allowed or denied, as
+       one JSON line each to audit_file and/or audit (NULL: none).  HTTP
+       is decided by the plugin's allowedHosts. */
+    FILE *audit_file;
+    wg_audit_callback audit;
+    void *audit_user;
+
+    /* The host functions this program offers (copied per run; callback
+       and user are kept).  A plugin gets those its hostFunctions names,
+       by name; a name none has fails the run with WG_UNLINKABLE, naming
+       it, before the plugin runs.  The rest are not linked. */
+    const wg_host_function *host_functions;
+    size_t nhost_functions;
+} wg_helm_options;
+
+/* Defaults: the default ceilings, no fuel limit, log level WG_LOG_WARN,
+   no log, no audit, no host functions. */
+void wg_helm_options_init(wg_helm_options *opts);
+
+/* cli/v1: runs the plugin with args (UTF-8) as its extraArgs.  Its stdin,
+   stdout and stderr are this process's, as under Helm; the data of its
+   output message, if any, is written to out when it ends.  opts NULL:
+   the defaults. */
+wg_status wg_helm_run_cli(const wg_helm_plugin *plugin, const wg_helm_options *opts,
+                          const char *const *args, size_t nargs, FILE *out, wg_error *err);
+
+/* getter/v1 options, Helm's (GetterOptionsV1); NULL strings are "". */
+typedef struct wg_helm_getter_options {
+    const char *cert_file, *key_file, *ca_file;
+    bool untar, insecure_skip_verify_tls, plain_http;
+    const char *accept_header, *username, *password;
+    bool pass_credentials_all;
+    const char *user_agent, *version;
+    int64_t timeout_ns;
+} wg_helm_getter_options;
+
+/* getter/v1: fetches href (getter NULL: every option empty).  On WG_OK
+   *data (malloc'd; free() it) and *len are the bytes of the output
+   message's data.  Its stdin and stdout are closed, stderr this
+   process's. */
+wg_status wg_helm_get(const wg_helm_plugin *plugin, const wg_helm_options *opts,
+                      const char *href, const wg_helm_getter_options *getter, uint8_t **data,
+                      size_t *len, wg_error *err);
+
+/* postrenderer/v1: passes len bytes of manifests (UTF-8 text) and args
+   as extraArgs.  On WG_OK *out (malloc'd, NUL after *outlen bytes; free()
+   it) holds the manifests it returned, byte for byte.  Its stdin and
+   stdout are closed, stderr this process's. */
+wg_status wg_helm_post_render(const wg_helm_plugin *plugin, const wg_helm_options *opts,
+                              const char *manifests, size_t len, const char *const *args,
+                              size_t nargs, char **out, size_t *outlen, wg_error *err);
 
 #ifdef __cplusplus
 }

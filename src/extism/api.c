@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "extism/api.h"
 #include "extism/extism.h"
 #include "wasmguard.h"
 
@@ -58,21 +59,13 @@ struct wg_module {
     wasm_module **modules;   /* modules[i] compiled from manifest->wasm[i] */
 };
 
-/* One host function as the plugin holds it: the embedder's description
-   with its strings and types copied. */
-typedef struct api_host {
-    wg_host_function fn;
-    char *ns, *name;
-    uint8_t *types;          /* params, then results */
-} api_host;
-
 struct wg_plugin {
     wg_module *module;       /* one reference */
     ext_plugin *plugin;
     ext_manifest view;       /* the module's manifest with this plugin's overrides */
     char **config_keys, **config_values; /* the view's config, owned */
     size_t nconfig;
-    api_host *hosts;
+    ext_api_host *hosts;
     ext_host_fn *ext_hosts;
     size_t nhosts;
     guard *own_guard;        /* NULL when the guard is the embedder's */
@@ -83,7 +76,7 @@ struct wg_plugin {
 
 /* ---- Errors ------------------------------------------------------------ */
 
-static void err_clear(wg_error *err)
+void ext_api_err_clear(wg_error *err)
 {
     if (err) {
         err->code = WG_OK;
@@ -101,10 +94,7 @@ static wg_status err_from(wg_error *err, const wasm_error *e, wasm_status status
     return (wg_status)status;
 }
 
-static wg_status err_set(wg_error *err, wg_status code, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static wg_status err_set(wg_error *err, wg_status code, const char *fmt, ...)
+wg_status ext_api_err_set(wg_error *err, wg_status code, const char *fmt, ...)
 {
     if (err) {
         err->code = code;
@@ -123,7 +113,15 @@ const char *wg_error_message(const wg_error *err)
 
 const char *wg_status_name(wg_status status)
 {
-    return wasm_status_name((wasm_status)status);
+    /* The codes past the engine's are the Helm API's (src/helm/api.c). */
+    switch (status) {
+    case WG_REFUSED:
+        return "refused";
+    case WG_BAD_OUTPUT:
+        return "bad output";
+    default:
+        return wasm_status_name((wasm_status)status);
+    }
 }
 
 const char *wg_version(void)
@@ -159,7 +157,7 @@ static wg_module *module_make(ext_manifest *m, wg_error *err)
     wg_module *mod = calloc(1, sizeof *mod);
     if (!mod) {
         ext_manifest_free(m);
-        err_set(err, WG_NOMEM, API_MSG_NOMEM);
+        ext_api_err_set(err, WG_NOMEM, API_MSG_NOMEM);
         return NULL;
     }
     atomic_init(&mod->refs, 1);
@@ -167,7 +165,7 @@ static wg_module *module_make(ext_manifest *m, wg_error *err)
     mod->modules = calloc(m->nwasm ? m->nwasm : 1, sizeof *mod->modules);
     if (!mod->modules) {
         module_destroy(mod);
-        err_set(err, WG_NOMEM, API_MSG_NOMEM);
+        ext_api_err_set(err, WG_NOMEM, API_MSG_NOMEM);
         return NULL;
     }
     for (size_t i = 0; i < m->nwasm; i++) {
@@ -179,7 +177,7 @@ static wg_module *module_make(ext_manifest *m, wg_error *err)
             if (m->nwasm == 1 && !name)
                 err_from(err, &e, e.status);
             else
-                err_set(err, (wg_status)e.status, API_MSG_MODULE, i, name ? " (" : "",
+                ext_api_err_set(err, (wg_status)e.status, API_MSG_MODULE, i, name ? " (" : "",
                         name ? name : "", name ? ")" : "", e.message);
             module_destroy(mod);
             return NULL;
@@ -190,9 +188,9 @@ static wg_module *module_make(ext_manifest *m, wg_error *err)
 
 wg_module *wg_module_new(const uint8_t *wasm, size_t len, wg_error *err)
 {
-    err_clear(err);
+    ext_api_err_clear(err);
     if (!wasm) {
-        err_set(err, WG_BAD_ARGUMENT, API_MSG_NULL, "wg_module_new", "wasm");
+        ext_api_err_set(err, WG_BAD_ARGUMENT, API_MSG_NULL, "wg_module_new", "wasm");
         return NULL;
     }
     wasm_error e;
@@ -208,9 +206,9 @@ wg_module *wg_module_new(const uint8_t *wasm, size_t len, wg_error *err)
 wg_module *wg_module_from_manifest(const char *json, size_t len, const char *base_dir,
                                    wg_error *err)
 {
-    err_clear(err);
+    ext_api_err_clear(err);
     if (!json) {
-        err_set(err, WG_BAD_ARGUMENT, API_MSG_NULL, "wg_module_from_manifest", "json");
+        ext_api_err_set(err, WG_BAD_ARGUMENT, API_MSG_NULL, "wg_module_from_manifest", "json");
         return NULL;
     }
     wasm_error e;
@@ -236,14 +234,14 @@ wg_guard *wg_guard_new(const char *const *allowed_hosts, size_t nallowed_hosts,
                        FILE *audit_file, wg_audit_callback audit, void *audit_user,
                        wg_error *err)
 {
-    err_clear(err);
+    ext_api_err_clear(err);
     if (!allowed_hosts && nallowed_hosts) {
-        err_set(err, WG_BAD_ARGUMENT, API_MSG_NULL, "wg_guard_new", "allowed_hosts");
+        ext_api_err_set(err, WG_BAD_ARGUMENT, API_MSG_NULL, "wg_guard_new", "allowed_hosts");
         return NULL;
     }
     guard *g = guard_new(allowed_hosts, nallowed_hosts, audit_file, audit, audit_user);
     if (!g)
-        err_set(err, WG_NOMEM, API_MSG_NOMEM);
+        ext_api_err_set(err, WG_NOMEM, API_MSG_NOMEM);
     return (wg_guard *)g;
 }
 
@@ -259,7 +257,7 @@ void wg_guard_free(wg_guard *g)
 static wasm_status host_trampoline(wasm_call *call, const wasm_val *args, wasm_val *results,
                                    void *user)
 {
-    const api_host *h = user;
+    const ext_api_host *h = user;
     wg_status st = h->fn.callback((wg_current_plugin *)call, args, results, h->fn.user);
     if (st == WG_OK)
         return WASM_OK;
@@ -301,9 +299,8 @@ static bool valtype_ok(wg_valtype t)
     return t == WG_I32 || t == WG_I64 || t == WG_F32 || t == WG_F64;
 }
 
-/* Copies one host function description into h and its ext_host_fn. */
-static wg_status host_copy(const wg_host_function *f, size_t i, api_host *h, ext_host_fn *x,
-                           wg_error *err)
+wg_status ext_api_host_copy(const wg_host_function *f, size_t i, ext_api_host *h,
+                            ext_host_fn *x, wg_error *err)
 {
     const char *why = NULL;
     if (!f->name)
@@ -319,13 +316,13 @@ static wg_status host_copy(const wg_host_function *f, size_t i, api_host *h, ext
         if (!valtype_ok(f->results[k]))
             why = "a result type is not WG_I32, WG_I64, WG_F32 or WG_F64";
     if (why)
-        return err_set(err, WG_BAD_ARGUMENT, API_MSG_HOST_FN, i, why);
+        return ext_api_err_set(err, WG_BAD_ARGUMENT, API_MSG_HOST_FN, i, why);
     h->fn = *f;
     h->ns = dup_str(f->ns ? f->ns : API_DEFAULT_NS);
     h->name = dup_str(f->name);
     h->types = malloc((size_t)f->nparams + f->nresults + 1);
     if (!h->ns || !h->name || !h->types)
-        return err_set(err, WG_NOMEM, API_MSG_NOMEM);
+        return ext_api_err_set(err, WG_NOMEM, API_MSG_NOMEM);
     for (uint32_t k = 0; k < f->nparams; k++)
         h->types[k] = (uint8_t)f->params[k];
     for (uint32_t k = 0; k < f->nresults; k++)
@@ -341,6 +338,13 @@ static wg_status host_copy(const wg_host_function *f, size_t i, api_host *h, ext
     x->fn = host_trampoline;
     x->user = h;
     return WG_OK;
+}
+
+void ext_api_host_free(ext_api_host *h)
+{
+    free(h->ns);
+    free(h->name);
+    free(h->types);
 }
 
 /* ---- Plugins ----------------------------------------------------------- */
@@ -364,37 +368,37 @@ static wg_status config_merge(wg_plugin *p, const ext_manifest *m, const wg_plug
                               wg_error *err)
 {
     if (o->nconfig && !o->config)
-        return err_set(err, WG_BAD_ARGUMENT, API_MSG_NULL, "wg_plugin_options", "config");
+        return ext_api_err_set(err, WG_BAD_ARGUMENT, API_MSG_NULL, "wg_plugin_options", "config");
     size_t cap = m->nconfig + o->nconfig;
     p->config_keys = calloc(cap ? cap : 1, sizeof(char *));
     p->config_values = calloc(cap ? cap : 1, sizeof(char *));
     if (!p->config_keys || !p->config_values)
-        return err_set(err, WG_NOMEM, API_MSG_NOMEM);
+        return ext_api_err_set(err, WG_NOMEM, API_MSG_NOMEM);
     for (size_t i = 0; i < m->nconfig; i++) {
         p->config_keys[i] = dup_str(m->config_keys[i]);
         p->config_values[i] = dup_str(m->config_values[i]);
         p->nconfig++;
         if (!p->config_keys[i] || !p->config_values[i])
-            return err_set(err, WG_NOMEM, API_MSG_NOMEM);
+            return ext_api_err_set(err, WG_NOMEM, API_MSG_NOMEM);
     }
     for (size_t i = 0; i < o->nconfig; i++) {
         const char *kv = o->config[i];
         const char *eq = kv ? strchr(kv, '=') : NULL;
         if (!eq || eq == kv)
-            return err_set(err, WG_BAD_ARGUMENT, API_MSG_CONFIG, i, kv ? kv : "(null)");
+            return ext_api_err_set(err, WG_BAD_ARGUMENT, API_MSG_CONFIG, i, kv ? kv : "(null)");
         size_t klen = (size_t)(eq - kv), j = 0;
         while (j < p->nconfig &&
                !(strlen(p->config_keys[j]) == klen && memcmp(p->config_keys[j], kv, klen) == 0))
             j++;
         char *val = dup_str(eq + 1);
         if (!val)
-            return err_set(err, WG_NOMEM, API_MSG_NOMEM);
+            return ext_api_err_set(err, WG_NOMEM, API_MSG_NOMEM);
         if (j == p->nconfig) {
             p->config_keys[j] = strndup(kv, klen);
             p->nconfig++;
             if (!p->config_keys[j]) {
                 free(val);
-                return err_set(err, WG_NOMEM, API_MSG_NOMEM);
+                return ext_api_err_set(err, WG_NOMEM, API_MSG_NOMEM);
             }
         }
         free(p->config_values[j]);
@@ -411,15 +415,16 @@ static wg_status hosts_copy(wg_plugin *p, const wg_plugin_options *o, wg_error *
     if (o->nhost_functions == 0)
         return WG_OK;
     if (!o->host_functions)
-        return err_set(err, WG_BAD_ARGUMENT, API_MSG_NULL, "wg_plugin_options",
+        return ext_api_err_set(err, WG_BAD_ARGUMENT, API_MSG_NULL, "wg_plugin_options",
                        "host_functions");
     p->hosts = calloc(o->nhost_functions, sizeof *p->hosts);
     p->ext_hosts = calloc(o->nhost_functions, sizeof *p->ext_hosts);
     if (!p->hosts || !p->ext_hosts)
-        return err_set(err, WG_NOMEM, API_MSG_NOMEM);
+        return ext_api_err_set(err, WG_NOMEM, API_MSG_NOMEM);
     for (size_t i = 0; i < o->nhost_functions; i++) {
         p->nhosts++;
-        wg_status st = host_copy(&o->host_functions[i], i, &p->hosts[i], &p->ext_hosts[i], err);
+        wg_status st =
+            ext_api_host_copy(&o->host_functions[i], i, &p->hosts[i], &p->ext_hosts[i], err);
         if (st)
             return st;
     }
@@ -438,11 +443,8 @@ static void plugin_destroy(wg_plugin *p)
     }
     free(p->config_keys);
     free(p->config_values);
-    for (size_t i = 0; i < p->nhosts; i++) {
-        free(p->hosts[i].ns);
-        free(p->hosts[i].name);
-        free(p->hosts[i].types);
-    }
+    for (size_t i = 0; i < p->nhosts; i++)
+        ext_api_host_free(&p->hosts[i]);
     free(p->hosts);
     free(p->ext_hosts);
     free(p->name);
@@ -476,27 +478,27 @@ static void plugin_options(const wg_plugin *p, const wg_plugin_options *o, guard
 
 wg_plugin *wg_plugin_new(wg_module *module, const wg_plugin_options *opts, wg_error *err)
 {
-    err_clear(err);
+    ext_api_err_clear(err);
     wg_plugin_options defaults;
     if (!opts) {
         wg_plugin_options_init(&defaults);
         opts = &defaults;
     }
     if (!module) {
-        err_set(err, WG_BAD_ARGUMENT, API_MSG_NULL, "wg_plugin_new", "module");
+        ext_api_err_set(err, WG_BAD_ARGUMENT, API_MSG_NULL, "wg_plugin_new", "module");
         return NULL;
     }
     if ((int)opts->log_level < WG_LOG_TRACE || opts->log_level > WG_LOG_OFF) {
-        err_set(err, WG_BAD_ARGUMENT, API_MSG_LOG_LEVEL, (int)opts->log_level);
+        ext_api_err_set(err, WG_BAD_ARGUMENT, API_MSG_LOG_LEVEL, (int)opts->log_level);
         return NULL;
     }
     if (opts->nwasi_env && !opts->wasi_env) {
-        err_set(err, WG_BAD_ARGUMENT, API_MSG_NULL, "wg_plugin_options", "wasi_env");
+        ext_api_err_set(err, WG_BAD_ARGUMENT, API_MSG_NULL, "wg_plugin_options", "wasi_env");
         return NULL;
     }
     wg_plugin *p = calloc(1, sizeof *p);
     if (!p) {
-        err_set(err, WG_NOMEM, API_MSG_NOMEM);
+        ext_api_err_set(err, WG_NOMEM, API_MSG_NOMEM);
         return NULL;
     }
     atomic_fetch_add(&module->refs, 1);
@@ -510,7 +512,7 @@ wg_plugin *wg_plugin_new(wg_module *module, const wg_plugin_options *opts, wg_er
     p->log_user = opts->log_user;
     p->name = dup_str(opts->name ? opts->name : API_DEFAULT_NAME);
     if (!p->name) {
-        err_set(err, WG_NOMEM, API_MSG_NOMEM);
+        ext_api_err_set(err, WG_NOMEM, API_MSG_NOMEM);
         goto fail;
     }
     if (config_merge(p, module->manifest, opts, err) || hosts_copy(p, opts, err))
@@ -521,7 +523,7 @@ wg_plugin *wg_plugin_new(wg_module *module, const wg_plugin_options *opts, wg_er
                                      p->view.nallowed_hosts, opts->audit_file, opts->audit,
                                      opts->audit_user);
         if (!g) {
-            err_set(err, WG_NOMEM, API_MSG_NOMEM);
+            ext_api_err_set(err, WG_NOMEM, API_MSG_NOMEM);
             goto fail;
         }
     }
@@ -543,16 +545,16 @@ fail:
 wg_status wg_plugin_call(wg_plugin *plugin, const char *func, const void *input, size_t len,
                          const uint8_t **out, size_t *outlen, wg_error *err)
 {
-    err_clear(err);
+    ext_api_err_clear(err);
     if (out)
         *out = NULL;
     if (outlen)
         *outlen = 0;
     if (!plugin || !func)
-        return err_set(err, WG_BAD_ARGUMENT, API_MSG_NULL, "wg_plugin_call",
+        return ext_api_err_set(err, WG_BAD_ARGUMENT, API_MSG_NULL, "wg_plugin_call",
                        plugin ? "func" : "plugin");
     if (!input && len)
-        return err_set(err, WG_BAD_ARGUMENT, API_MSG_NULL, "wg_plugin_call", "input");
+        return ext_api_err_set(err, WG_BAD_ARGUMENT, API_MSG_NULL, "wg_plugin_call", "input");
     wasm_error e;
     wasm_error_clear(&e);
     wasm_status st = ext_plugin_call(plugin->plugin, func, input ? input : "", len, &e);

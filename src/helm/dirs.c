@@ -51,23 +51,33 @@ static bool push(char ***arr, size_t *n, char *s)
     return true;
 }
 
-char **helm_plugin_dirs(void)
+/* The entries of a colon-separated list (filepath.SplitList); an empty
+   entry would be the current directory to Helm's glob, which is never
+   meant. */
+static char **split_path(const char *list)
 {
     char **dirs = calloc(1, sizeof *dirs);
     size_t n = 0;
     if (!dirs) return NULL;
-    const char *env = getenv("HELM_PLUGINS");
-    if (env) {
-        /* filepath.SplitList; an empty entry would be the current
-           directory to Helm's glob, which is never meant. */
-        for (const char *s = env; *s;) {
-            size_t len = strcspn(s, ":");
-            if (len && !push(&dirs, &n, strndup(s, len))) goto fail;
-            s += len;
-            if (*s == ':') s++;
+    for (const char *s = list; *s;) {
+        size_t len = strcspn(s, ":");
+        if (len && !push(&dirs, &n, strndup(s, len))) {
+            helm_strings_free(dirs);
+            return NULL;
         }
-        return dirs;
+        s += len;
+        if (*s == ':') s++;
     }
+    return dirs;
+}
+
+char **helm_plugin_dirs(void)
+{
+    const char *env = getenv("HELM_PLUGINS");
+    if (env) return split_path(env);
+    char **dirs = calloc(1, sizeof *dirs);
+    size_t n = 0;
+    if (!dirs) return NULL;
     char *data = data_home(), *dir = NULL;
     if (!data || asprintf(&dir, "%s/plugins", data) < 0) dir = NULL;
     free(data);
@@ -153,9 +163,16 @@ wasm_status helm_plugins_find(helm_plugin_set *out,
                               void (*report)(void *user, const char *dir, const char *why),
                               void *user, wasm_error *err)
 {
+    return helm_plugins_find_path(NULL, out, report, user, err);
+}
+
+wasm_status helm_plugins_find_path(const char *path, helm_plugin_set *out,
+                                   void (*report)(void *user, const char *dir, const char *why),
+                                   void *user, wasm_error *err)
+{
     out->plugins = NULL;
     out->n = 0;
-    char **dirs = helm_plugin_dirs();
+    char **dirs = path ? split_path(path) : helm_plugin_dirs();
     if (!dirs) return wasm_error_set(err, WASM_NOMEM, HELM_MSG_Y_NOMEM);
     wasm_status st = WASM_OK;
     for (char **d = dirs; *d && st == WASM_OK; d++) st = find_in(*d, out, report, user, err);

@@ -90,6 +90,11 @@ typedef struct helm_plugin_set {
 wasm_status helm_plugins_find(helm_plugin_set *out,
                               void (*report)(void *user, const char *dir, const char *why),
                               void *user, wasm_error *err);
+/* The same over the directories of path, colon-separated as
+   $HELM_PLUGINS (empty entries skipped); NULL: helm_plugin_dirs(). */
+wasm_status helm_plugins_find_path(const char *path, helm_plugin_set *out,
+                                   void (*report)(void *user, const char *dir, const char *why),
+                                   void *user, wasm_error *err);
 void helm_plugins_free(helm_plugin_set *set);
 
 /* The PROVENANCE column of `helm plugin list` (internal/plugin/

@@ -12,6 +12,7 @@
 # HTTP.
 #
 #   make check-helm      build and run the suite alone
+#   make check-helm-embed  build and run tests/helm/embed (the library's Helm API)
 #   make helm-plugins    build the layout only
 
 HELM_T        := $(BUILD)/tests/helm
@@ -47,3 +48,18 @@ $(HELM_T)/provsign: tests/helm/provsign.c src/helm/helm.h $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 check-build: $(HELM_T)/provsign
+
+# tests/helm/embed.c embeds the library's Helm API (wg_helm_*, include/
+# wasmguard.h) and runs the test plugins through it (suite helm-embed,
+# and helm-embed-asan against the ASan+UBSan build of the library).
+$(HELM_T)/embed: tests/helm/embed.c include/wasmguard.h $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+$(BUILD)/asan/tests/helm/embed: tests/helm/embed.c include/wasmguard.h $(LIB_ASAN)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_BASE) $(SAN_FLAGS) -o $@ $< $(LIB_ASAN) $(LDLIBS)
+check-build: $(HELM_T)/embed $(BUILD)/asan/tests/helm/embed
+
+.PHONY: check-helm-embed
+check-helm-embed: $(HELM_T)/plugins.stamp $(HELM_T)/embed
+	@$(HELM_T)/embed $(HELM_T)/plugins

@@ -158,6 +158,12 @@ int main(int argc, char **argv)
     check(!b && err.code == WG_MALFORMED, "bad wasm is WG_MALFORMED", wg_error_message(&err));
     check(strcmp(wg_status_name(WG_TRAP), "trap") == 0, "wg_status_name", NULL);
 
+    /* The Helm API is exported too: an empty plugins directory. */
+    wg_helm_plugins *set = wg_helm_plugins_load("/nonexistent-wasmguard-plugins", &err);
+    check(set && wg_helm_plugins_count(set) == 0 && !wg_helm_plugins_find(set, "x"),
+          "wg_helm_plugins_load of a missing directory", wg_error_message(&err));
+    wg_helm_plugins_free(set);
+
     wg_module_free(mod);
     free(wasm);
     return failures ? 1 : 0;
