@@ -47,7 +47,9 @@ static const plugin_subcommand subcommands[] = {
      "list the installed plugins as `helm plugin list` does: NAME VERSION TYPE\n"
      "      APIVERSION PROVENANCE SOURCE; --type keeps one type (cli/v1,\n"
      "      getter/v1, postrenderer/v1).  A broken plugin is reported on\n"
-     "      stderr and skipped; two plugins of one name are an error",
+     "      stderr and skipped; two plugins of one name are an error.  What a\n"
+     "      killed install, update or uninstall left is first completed or\n"
+     "      undone",
      cmd_list},
     {"lint", "DIR [--json]",
      "validate the plugin in DIR (its plugin.yaml, stricter than Helm, and for\n"
@@ -76,7 +78,7 @@ static const plugin_subcommand subcommands[] = {
      "      armored), and the tarball's sha256 in its files:; prints the signer\n"
      "      and fingerprint; exit 1 when anything does not verify",
      cli_cmd_plugin_verify},
-    {"install", "SOURCE [--verify=false] [--keyring FILE] [--yes]",
+    {"install", "SOURCE [--verify=false] [--keyring FILE] [--version V] [--yes]",
      "install a plugin into the first plugins directory: SOURCE is a directory\n"
      "      (linked in place, \"local dev\", not verified), a .tgz, or an http(s)\n"
      "      URL of one (its .prov from URL.prov); oci:// and VCS sources are not\n"
@@ -89,10 +91,12 @@ static const plugin_subcommand subcommands[] = {
      "      host functions, config keys) are shown and asked for on a terminal;\n"
      "      --yes accepts them; with no terminal and no --yes nothing is\n"
      "      installed.  The approved grants are recorded in\n"
-     "      $XDG_CONFIG_HOME/wasmguard/grants/NAME.json (~/.config/...), and a\n"
-     "      run of a plugin asking for more than its record is refused",
+     "      $XDG_CONFIG_HOME/wasmguard/grants/NAME.json (~/.config/...) with the\n"
+     "      sha256 of plugin.yaml and plugin.wasm; a run of a plugin asking for\n"
+     "      more than its record, or whose plugin.wasm is not the one recorded,\n"
+     "      is refused.  --version V refuses a plugin of another version",
      cli_cmd_plugin_install},
-    {"update", "NAME [SOURCE] [--verify=false] [--keyring FILE] [--yes]",
+    {"update", "NAME [SOURCE] [--verify=false] [--keyring FILE] [--version V] [--yes]",
      "replace the installed plugin NAME with the version at SOURCE, else at\n"
      "      the source recorded when it was installed: verified, unpacked and\n"
      "      validated as install does, then swapped in atomically (the old\n"
@@ -100,7 +104,9 @@ static const plugin_subcommand subcommands[] = {
      "      are named and asked for on a terminal; --yes accepts them; with no\n"
      "      terminal and no --yes the update is refused and the installed\n"
      "      version stays; the grants record, NAME-VERSION.tgz and .prov are\n"
-     "      replaced.  A plugin linked in place (local dev) is not updated",
+     "      replaced.  A plugin linked in place (local dev) is validated again\n"
+     "      where it is and its record rewritten (grants beyond it asked for\n"
+     "      as above), so a rebuilt plugin.wasm runs again",
      cli_cmd_plugin_update},
     {"uninstall", "NAME...",
      "remove the plugins NAME: the directory (or only the symlink of a\n"
@@ -193,6 +199,10 @@ static int cmd_list(int argc, char **argv, const cli_options *opts)
     }
     helm_plugin_set set;
     wasm_error err;
+    wasm_error_clear(&err);
+    /* what a killed install or update left is settled first, so the table
+       shows what is installed; a failure is only reported */
+    if (helm_install_recover(&err) != WASM_OK) cli_fail(0, "plugin list: %s", err.message);
     wasm_error_clear(&err);
     if (helm_plugins_find(&set, report_broken, NULL, &err) != WASM_OK)
         return cli_fail(err.status == WASM_NOMEM ? CLI_PLUGIN_EXIT_OTHER : CLI_PLUGIN_EXIT_PROBLEM,

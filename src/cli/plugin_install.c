@@ -3,8 +3,8 @@
  * `plugin grants`: Helm plugins installed verified, validated and with
  * the user's consent to what they ask for (src/helm/install.c, grants.c).
  *
- *   plugin install SOURCE [--verify=false] [--keyring FILE] [--yes]
- *   plugin update NAME [SOURCE] [--verify=false] [--keyring FILE] [--yes]
+ *   plugin install SOURCE [--verify=false] [--keyring FILE] [--version V] [--yes]
+ *   plugin update NAME [SOURCE] [--verify=false] [--keyring FILE] [--version V] [--yes]
  *   plugin uninstall NAME...
  *   plugin grants NAME
  *
@@ -15,8 +15,10 @@
  * without a question.  update stages the new version the same way (from
  * the source recorded at install, or SOURCE) and asks only when it wants
  * grants beyond the approved record, naming them; refused, the installed
- * version stays as it was.  Exit codes as plugin lint's: 1 refused, 2 usage,
- * 70 host error.
+ * version stays as it was.  A plugin linked in place is validated again
+ * where it is and its record rewritten (after consent to new grants).
+ * --version V refuses a plugin of another version.  Exit codes as plugin
+ * lint's: 1 refused, 2 usage, 70 host error.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -59,18 +61,20 @@ static bool consent(const helm_staged *s, bool yes, int *rc)
 
 /* The options install and update share. */
 typedef struct fetch_opts {
-    const char *keyring;
-    bool verify, yes;
+    helm_install_options install;
+    bool yes;
 } fetch_opts;
 
 /* Takes argv[*i] (and its value) when it is one of them. */
 static bool fetch_option(int argc, char **argv, int *i, fetch_opts *o)
 {
     const char *a = argv[*i];
-    if (strcmp(a, "--keyring") == 0 && *i + 1 < argc) o->keyring = argv[++*i];
-    else if (strncmp(a, "--keyring=", 10) == 0) o->keyring = a + 10;
-    else if (strcmp(a, "--verify=false") == 0) o->verify = false;
-    else if (strcmp(a, "--verify") == 0 || strcmp(a, "--verify=true") == 0) o->verify = true;
+    if (strcmp(a, "--keyring") == 0 && *i + 1 < argc) o->install.keyring = argv[++*i];
+    else if (strncmp(a, "--keyring=", 10) == 0) o->install.keyring = a + 10;
+    else if (strcmp(a, "--version") == 0 && *i + 1 < argc) o->install.version = argv[++*i];
+    else if (strncmp(a, "--version=", 10) == 0) o->install.version = a + 10;
+    else if (strcmp(a, "--verify=false") == 0) o->install.verify = false;
+    else if (strcmp(a, "--verify") == 0 || strcmp(a, "--verify=true") == 0) o->install.verify = true;
     else if (strcmp(a, "--yes") == 0 || strcmp(a, "-y") == 0) o->yes = true;
     else return false;
     return true;
@@ -91,7 +95,7 @@ int cli_cmd_plugin_install(int argc, char **argv, const cli_options *opts)
 {
     (void)opts;
     const char *source = NULL;
-    fetch_opts fo = {NULL, true, false};
+    fetch_opts fo = {.install = {.verify = true}};
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         if (fetch_option(argc, argv, &i, &fo)) continue;
@@ -114,7 +118,7 @@ int cli_cmd_plugin_install(int argc, char **argv, const cli_options *opts)
     wasm_error err;
     wasm_error_clear(&err);
     helm_staged *s = NULL;
-    if (helm_install_stage(source, fo.verify, fo.keyring, &s, &err) != WASM_OK)
+    if (helm_install_stage(source, &fo.install, &s, &err) != WASM_OK)
         return cli_fail(status_exit(err.status), "plugin install: %s", err.message);
     int rc = CLI_EXIT_OK;
     if (consent(s, fo.yes, &rc)) {
@@ -158,7 +162,7 @@ int cli_cmd_plugin_update(int argc, char **argv, const cli_options *opts)
 {
     (void)opts;
     const char *name = NULL, *source = NULL;
-    fetch_opts fo = {NULL, true, false};
+    fetch_opts fo = {.install = {.verify = true}};
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         if (fetch_option(argc, argv, &i, &fo)) continue;
@@ -185,7 +189,7 @@ int cli_cmd_plugin_update(int argc, char **argv, const cli_options *opts)
     helm_staged *s = NULL;
     helm_grants_record rec;
     bool has_rec = false;
-    if (helm_update_stage(name, source, fo.verify, fo.keyring, &s, &rec, &has_rec, &err) != WASM_OK)
+    if (helm_update_stage(name, source, &fo.install, &s, &rec, &has_rec, &err) != WASM_OK)
         return cli_fail(status_exit(err.status), "plugin update: %s", err.message);
     helm_grants none = {0};
     int rc = CLI_EXIT_OK;
@@ -198,7 +202,8 @@ int cli_cmd_plugin_update(int argc, char **argv, const cli_options *opts)
             printf("Updated plugin: %s %s -> %s (%s)\n", name,
                    has_rec && rec.version[0] ? rec.version : "?",
                    s->plugin->version ? s->plugin->version : "",
-                   s->verified ? "signed" : "unsigned, not verified");
+                   s->dev ? "local dev, validated again in place"
+                   : s->verified ? "signed" : "unsigned, not verified");
         }
     }
     if (has_rec) helm_grants_record_free(&rec);
@@ -257,6 +262,11 @@ int cli_cmd_plugin_grants(int argc, char **argv, const cli_options *opts)
     printf("plugin %s %s, from %s\n", rec.name, rec.version, rec.source);
     printf("record: %s\n", path ? path : "?");
     printf("plugin.yaml: %s\nplugin.wasm: %s\n", rec.plugin_yaml_sha256, rec.plugin_wasm_sha256);
+    if (rec.previous)
+        printf("pending: an interrupted update from version %s (%s), approved too until the next "
+               "install, update, uninstall or list settles it\n",
+               rec.previous->version[0] ? rec.previous->version : "?",
+               rec.pending ? rec.pending : "?");
     if (helm_grants_empty(&rec.grants)) {
         printf("approved grants: none\n");
     } else {

@@ -10,15 +10,24 @@
  * $XDG_CONFIG_HOME/wasmguard/grants/NAME.json (default ~/.config/...),
  * with the SHA-256 of plugin.yaml and plugin.wasm, so editing plugin.yaml
  * (or replacing it with another tool) cannot widen the plugin's access:
- * run.c refuses a plugin whose grants are not within its record.  A
- * plugin without a record (installed by Helm or by hand) runs as before.
+ * run.c refuses a plugin whose grants are not within its record, or whose
+ * plugin.wasm is not the one approved.  A plugin without a record
+ * (installed by Helm or by hand) runs as before.
+ *
+ * An update cannot swap the plugin's directory and its record in one
+ * step, so it first writes a pending record approving both versions
+ * (the old approval kept as "previous"), swaps, then settles the record
+ * to the version that ended up in place: every run in between, or after
+ * a kill, checks the version in place against its own approval.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <jansson.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -127,7 +136,12 @@ void helm_grants_record_free(helm_grants_record *r)
     free(r->name);
     free(r->version);
     free(r->source);
+    free(r->pending);
     helm_grants_free(&r->grants);
+    if (r->previous) {
+        helm_grants_record_free(r->previous);
+        free(r->previous);
+    }
     memset(r, 0, sizeof *r);
 }
 
@@ -173,18 +187,34 @@ static bool make_dirs(char *path, mode_t mode)
     return mkdir(path, mode) == 0 || errno == EEXIST;
 }
 
-wasm_status helm_grants_save(const helm_plugin *p, const helm_grants *g, const char *source,
-                             wasm_error *err)
+int helm_grants_lock(void)
+{
+    char *dir = grants_dir();
+    int fd = dir && make_dirs(dir, 0700) ? open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+    free(dir);
+    if (fd < 0) return -1;  /* saving the record will say why */
+    int rc;
+    while ((rc = flock(fd, LOCK_EX)) != 0 && errno == EINTR) {}
+    if (rc != 0) {
+        close(fd);  /* no flock here: commits are not serialized */
+        return -1;
+    }
+    return fd;
+}
+
+/* The record of p approving g (its files hashed now); NULL with err set. */
+static json_t *record_json(const helm_plugin *p, const helm_grants *g, const char *source,
+                           wasm_error *err)
 {
     char yaml[72] = "", wasm[72] = "";
-    if (!sha256_of(p->dir, HELM_PLUGIN_FILE, yaml) || !sha256_of(p->dir, HELM_PLUGIN_WASM, wasm))
-        return wasm_error_set(err, WASM_HOST_ERROR, HELM_MSG_G_HASH, p->dir, strerror(errno));
-    char *dir = grants_dir(), *path = helm_grants_path(p->name), *tmp = NULL, *text = NULL;
-    wasm_status st = WASM_OK;
+    if (!sha256_of(p->dir, HELM_PLUGIN_FILE, yaml) || !sha256_of(p->dir, HELM_PLUGIN_WASM, wasm)) {
+        wasm_error_set(err, WASM_HOST_ERROR, HELM_MSG_G_HASH, p->dir, strerror(errno));
+        return NULL;
+    }
     json_t *o = json_object();
-    if (!dir || !path || !o) {
-        st = wasm_error_set(err, WASM_HOST_ERROR, HELM_MSG_G_PATH);
-        goto done;
+    if (!o) {
+        wasm_error_set(err, WASM_NOMEM, HELM_MSG_I_NOMEM);
+        return NULL;
     }
     json_object_set_new(o, "name", json_string(p->name));
     json_object_set_new(o, "version", json_string(p->version ? p->version : ""));
@@ -192,8 +222,21 @@ wasm_status helm_grants_save(const helm_plugin *p, const helm_grants *g, const c
     json_object_set_new(o, "pluginYaml", json_string(yaml));
     json_object_set_new(o, "pluginWasm", json_string(wasm));
     json_object_set_new(o, "grants", grants_json(g));
+    return o;
+}
+
+/* Writes o as the record of NAME, atomically: a temporary file beside
+   it, synced, renamed over it. */
+static wasm_status write_record(const char *name, json_t *o, wasm_error *err)
+{
+    char *dir = grants_dir(), *path = helm_grants_path(name), *tmp = NULL, *text = NULL;
+    wasm_status st = WASM_OK;
+    if (!dir || !path) {
+        st = wasm_error_set(err, WASM_HOST_ERROR, HELM_MSG_G_PATH);
+        goto done;
+    }
     text = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-    if (!text || asprintf(&tmp, "%s/.%s.json.XXXXXX", dir, p->name) < 0) {
+    if (!text || asprintf(&tmp, "%s/.%s.json.XXXXXX", dir, name) < 0) {
         tmp = NULL;
         st = wasm_error_set(err, WASM_NOMEM, HELM_MSG_I_NOMEM);
         goto done;
@@ -215,11 +258,109 @@ wasm_status helm_grants_save(const helm_plugin *p, const helm_grants *g, const c
         st = wasm_error_set(err, WASM_HOST_ERROR, HELM_MSG_G_WRITE, path, strerror(e));
     }
 done:
-    json_decref(o);
     free(text);
     free(tmp);
     free(path);
     free(dir);
+    return st;
+}
+
+wasm_status helm_grants_save(const helm_plugin *p, const helm_grants *g, const char *source,
+                             wasm_error *err)
+{
+    json_t *o = record_json(p, g, source, err);
+    if (!o) return err ? err->status : WASM_HOST_ERROR;
+    wasm_status st = write_record(p->name, o, err);
+    json_decref(o);
+    return st;
+}
+
+/* The record of NAME as JSON: WASM_OK with *out NULL when there is none. */
+static wasm_status load_json(const char *name, json_t **out, wasm_error *err)
+{
+    *out = NULL;
+    char *path = helm_grants_path(name);
+    if (!path) return WASM_OK;  /* no HOME: no record can exist */
+    struct stat sb;
+    wasm_status st = WASM_OK;
+    if (stat(path, &sb) == 0 || errno != ENOENT) {
+        json_error_t je;
+        if (!(*out = json_load_file(path, 0, &je)) || !json_is_object(*out)) {
+            json_decref(*out);
+            *out = NULL;
+            st = wasm_error_set(err, WASM_BAD_ARGUMENT, HELM_MSG_G_BAD, path,
+                                je.text[0] ? je.text : "not a JSON object");
+        }
+    }
+    free(path);
+    return st;
+}
+
+wasm_status helm_grants_save_pending(const helm_plugin *p, const helm_grants *g,
+                                     const char *source, const helm_plugin *old,
+                                     const char *tag, wasm_error *err)
+{
+    json_t *cur = NULL, *prev = NULL, *o = NULL;
+    wasm_status st = load_json(p->name, &cur, err);
+    if (st != WASM_OK) return st;
+    if (cur) {
+        /* its own approval, whatever an earlier update left pending */
+        prev = json_deep_copy(cur);
+        if (prev) {
+            json_object_del(prev, "previous");
+            json_object_del(prev, "pending");
+            json_object_set_new(prev, "recorded", json_true());
+        }
+    } else {
+        /* no record: the old version ran as it asked, so that is its approval */
+        helm_grants og;
+        wasm_error lerr;
+        wasm_error_clear(&lerr);
+        bool have = old && helm_grants_of(old, &og);
+        prev = have ? record_json(old, &og, "", &lerr) : NULL;
+        if (have) helm_grants_free(&og);
+        if (!prev) prev = json_object();
+        if (prev) json_object_set_new(prev, "recorded", json_false());
+    }
+    if (!prev) {
+        st = wasm_error_set(err, WASM_NOMEM, HELM_MSG_I_NOMEM);
+    } else if ((o = record_json(p, g, source, err)) != NULL) {
+        json_object_set(o, "previous", prev);
+        json_object_set_new(o, "pending", json_string(tag));
+        st = write_record(p->name, o, err);
+    } else {
+        st = err ? err->status : WASM_HOST_ERROR;
+    }
+    json_decref(o);
+    json_decref(prev);
+    json_decref(cur);
+    return st;
+}
+
+wasm_status helm_grants_settle(const char *name, const char *tag, bool committed,
+                               wasm_error *err)
+{
+    json_t *o = NULL;
+    wasm_status st = load_json(name, &o, err);
+    if (st != WASM_OK || !o) return st;
+    const char *pending = json_string_value(json_object_get(o, "pending"));
+    json_t *prev = json_object_get(o, "previous");
+    if (!pending || strcmp(pending, tag) != 0) {
+        /* not this update's: someone else's record now */
+    } else if (committed || !json_is_object(prev)) {
+        json_object_del(o, "previous");
+        json_object_del(o, "pending");
+        st = write_record(name, o, err);
+    } else if (json_is_true(json_object_get(prev, "recorded"))) {
+        json_object_del(prev, "recorded");
+        st = write_record(name, prev, err);
+    } else {
+        char *path = helm_grants_path(name);
+        if (path && unlink(path) != 0 && errno != ENOENT)
+            st = wasm_error_set(err, WASM_HOST_ERROR, HELM_MSG_G_WRITE, path, strerror(errno));
+        free(path);
+    }
+    json_decref(o);
     return st;
 }
 
@@ -269,36 +410,53 @@ static char *dup_member(json_t *o, const char *key)
     return strdup(s ? s : "");
 }
 
+/* One approval of a record (the record itself, or its "previous"). */
+static bool record_from(json_t *o, helm_grants_record *out, bool need_grants)
+{
+    json_t *g = json_object_get(o, "grants");
+    if (g || need_grants) {
+        if (!grants_from(g, &out->grants)) return false;
+    }
+    const char *yaml = json_string_value(json_object_get(o, "pluginYaml"));
+    const char *wasm = json_string_value(json_object_get(o, "pluginWasm"));
+    snprintf(out->plugin_yaml_sha256, sizeof out->plugin_yaml_sha256, "%s", yaml ? yaml : "");
+    snprintf(out->plugin_wasm_sha256, sizeof out->plugin_wasm_sha256, "%s", wasm ? wasm : "");
+    out->name = dup_member(o, "name");
+    out->version = dup_member(o, "version");
+    out->source = dup_member(o, "source");
+    out->recorded = !json_is_false(json_object_get(o, "recorded"));
+    return true;
+}
+
 wasm_status helm_grants_load(const char *name, helm_grants_record *out, bool *found,
                              wasm_error *err)
 {
     memset(out, 0, sizeof *out);
     *found = false;
-    char *path = helm_grants_path(name);
-    if (!path) return WASM_OK;  /* no HOME: no record can exist */
-    struct stat sb;
-    if (stat(path, &sb) != 0 && errno == ENOENT) {
-        free(path);
-        return WASM_OK;
+    json_t *o = NULL;
+    wasm_status st = load_json(name, &o, err);
+    if (st != WASM_OK) {
+        *found = true;
+        return st;
     }
+    if (!o) return WASM_OK;
     *found = true;
-    json_error_t je;
-    json_t *o = json_load_file(path, 0, &je);
-    wasm_status st = WASM_OK;
-    if (!o) {
-        st = wasm_error_set(err, WASM_BAD_ARGUMENT, HELM_MSG_G_BAD, path, je.text);
-    } else if (!grants_from(json_object_get(o, "grants"), &out->grants)) {
-        st = wasm_error_set(err, WASM_BAD_ARGUMENT, HELM_MSG_G_BAD, path, "\"grants\" malformed");
-    } else {
-        out->name = dup_member(o, "name");
-        out->version = dup_member(o, "version");
-        out->source = dup_member(o, "source");
-        const char *yaml = json_string_value(json_object_get(o, "pluginYaml"));
-        const char *wasm = json_string_value(json_object_get(o, "pluginWasm"));
-        snprintf(out->plugin_yaml_sha256, sizeof out->plugin_yaml_sha256, "%s", yaml ? yaml : "");
-        snprintf(out->plugin_wasm_sha256, sizeof out->plugin_wasm_sha256, "%s", wasm ? wasm : "");
-        if (!out->name || !out->version || !out->source)
-            st = wasm_error_set(err, WASM_NOMEM, HELM_MSG_I_NOMEM);
+    char *path = helm_grants_path(name);
+    json_t *prev = json_object_get(o, "previous");
+    const char *pending = json_string_value(json_object_get(o, "pending"));
+    if (!record_from(o, out, true)) {
+        st = wasm_error_set(err, WASM_BAD_ARGUMENT, HELM_MSG_G_BAD, path ? path : name,
+                            "\"grants\" malformed");
+    } else if (prev && (!json_is_object(prev) ||
+                        !(out->previous = calloc(1, sizeof *out->previous)) ||
+                        !record_from(prev, out->previous, false))) {
+        st = wasm_error_set(err, WASM_BAD_ARGUMENT, HELM_MSG_G_BAD, path ? path : name,
+                            "\"previous\" malformed");
+    } else if (!out->name || !out->version || !out->source ||
+               (pending && !(out->pending = strdup(pending))) ||
+               (out->previous && (!out->previous->name || !out->previous->version ||
+                                  !out->previous->source))) {
+        st = wasm_error_set(err, WASM_NOMEM, HELM_MSG_I_NOMEM);
     }
     json_decref(o);
     free(path);
@@ -362,13 +520,36 @@ wasm_status helm_grants_check(const helm_plugin *p, wasm_error *err)
     bool found = false;
     wasm_status st = helm_grants_load(p->name, &rec, &found, err);
     if (st != WASM_OK || !found) return st;
+    /* The module approved: a new one would run with grants approved for
+       another (plugin.yaml is held to the grants below instead). */
+    char wasm[HELM_SHA256_LEN + 1];
+    if (!sha256_of(p->dir, HELM_PLUGIN_WASM, wasm)) {
+        int e = errno;
+        helm_grants_record_free(&rec);
+        if (e == ENOENT) return WASM_OK;  /* nothing to run: loading it says so */
+        return wasm_error_set(err, WASM_HOST_ERROR, HELM_MSG_G_HASH, p->dir, strerror(e));
+    }
     helm_grants asked;
     if (!helm_grants_of(p, &asked)) {
         helm_grants_record_free(&rec);
         return wasm_error_set(err, WASM_NOMEM, HELM_MSG_I_NOMEM);
     }
-    char extra[WASM_ERROR_MESSAGE_MAX];
-    if (helm_grants_extra(&asked, &rec.grants, extra, sizeof extra))
+    /* While an update is pending, the version in place is either one. */
+    const helm_grants_record *approvals[2] = {&rec, rec.previous};
+    char extra[WASM_ERROR_MESSAGE_MAX] = "";
+    bool matched = false, within = false;
+    for (size_t i = 0; i < 2 && !within; i++) {
+        const helm_grants_record *a = approvals[i];
+        if (!a || strcmp(a->plugin_wasm_sha256, wasm) != 0) continue;
+        char buf[WASM_ERROR_MESSAGE_MAX];
+        within = !helm_grants_extra(&asked, &a->grants, buf, sizeof buf);
+        if (!matched) memcpy(extra, buf, sizeof extra);
+        matched = true;
+    }
+    if (!matched)
+        st = wasm_error_set(err, WASM_BAD_ARGUMENT, HELM_MSG_G_WASM, p->dir, HELM_PLUGIN_WASM,
+                            p->name);
+    else if (!within)
         st = wasm_error_set(err, WASM_BAD_ARGUMENT, HELM_MSG_G_EXTRA, extra, p->name);
     helm_grants_free(&asked);
     helm_grants_record_free(&rec);

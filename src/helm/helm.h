@@ -256,6 +256,13 @@ typedef struct helm_grants_record {
     char *name, *version, *source;
     char plugin_yaml_sha256[72], plugin_wasm_sha256[72];  /* "sha256:<hex>", or "" */
     helm_grants grants;
+    /* An update not settled yet (helm_grants_save_pending): the approval
+       of the version it replaces, so that whichever of the two is in
+       place runs; NULL otherwise.  recorded: false when that version had
+       no record (settling back then removes the record). */
+    struct helm_grants_record *previous;
+    bool recorded;
+    char *pending;                 /* the update's .install-XXXXXX, or NULL */
 } helm_grants_record;
 
 void helm_grants_record_free(helm_grants_record *r);
@@ -264,17 +271,40 @@ void helm_grants_record_free(helm_grants_record *r);
    (a temporary file renamed into place, directories made 0700). */
 wasm_status helm_grants_save(const helm_plugin *p, const helm_grants *g, const char *source,
                              wasm_error *err);
+/* The record an update writes before it swaps the plugin's directory:
+   p approved with g as helm_grants_save writes it, plus as "previous"
+   the approval of the version installed now: its record, or when it has
+   none the grants old (may be NULL) asks for, marked unrecorded.  tag
+   names the update (its temporary directory's name) for
+   helm_grants_settle. */
+wasm_status helm_grants_save_pending(const helm_plugin *p, const helm_grants *g,
+                                     const char *source, const helm_plugin *old,
+                                     const char *tag, wasm_error *err);
+/* Settles the pending record of NAME written by update tag: committed
+   keeps the new approval alone, otherwise the previous one is put back
+   (or the record removed when there was none).  A record not pending
+   for tag is left alone. */
+wasm_status helm_grants_settle(const char *name, const char *tag, bool committed,
+                               wasm_error *err);
+/* Serializes the commits of installs, updates and uninstalls: an
+   exclusive flock on the grants directory (made 0700), held until the
+   returned descriptor is closed; -1 where it cannot be had (then
+   nothing is serialized). */
+int helm_grants_lock(void);
 /* Reads the record of NAME: WASM_OK with *found false when there is none;
    a record that is not one is WASM_BAD_ARGUMENT (fail closed). */
 wasm_status helm_grants_load(const char *name, helm_grants_record *out, bool *found,
                              wasm_error *err);
 
-/* Checked at every run (run.c): when NAME has a record, what p asks for
-   must lie within the grants approved: every host, host function and
-   config key among the approved ones, a temp dir only if approved, each
-   limit at most the approved one.  Otherwise WASM_BAD_ARGUMENT, err
-   naming each extra grant.  No record: WASM_OK (a plugin installed by
-   Helm or by hand runs as it asks). */
+/* Checked at every run (run.c): when NAME has a record, p's plugin.wasm
+   must be the one approved (its SHA-256 the record's; while an update
+   is pending, either version's), and what p asks for must lie within
+   the grants approved for it: every host, host function and config key
+   among the approved ones, a temp dir only if approved, each limit at
+   most the approved one.  Otherwise WASM_BAD_ARGUMENT, err naming the
+   changed file or each extra grant.  plugin.yaml may change as long as
+   it asks for no more.  No record: WASM_OK (a plugin installed by Helm
+   or by hand runs as it asks). */
 wasm_status helm_grants_check(const helm_plugin *p, wasm_error *err);
 
 /* The grants of asked not within ok (as helm_grants_check judges them),
@@ -282,6 +312,13 @@ wasm_status helm_grants_check(const helm_plugin *p, wasm_error *err);
 size_t helm_grants_extra(const helm_grants *asked, const helm_grants *ok, char *buf, size_t size);
 
 /* ---- Install and uninstall (install.c) ----------------------------------- */
+
+/* How install and update fetch and check a plugin. */
+typedef struct helm_install_options {
+    bool verify;                  /* a tarball must verify against its .prov */
+    const char *keyring;          /* NULL: Helm's default keyring */
+    const char *version;          /* non-NULL: the plugin must be exactly this version */
+} helm_install_options;
 
 /* A plugin made ready to install, not yet visible: a tarball verified
    and unpacked into a temporary directory inside the plugins directory
@@ -298,48 +335,56 @@ typedef struct helm_staged {
     helm_prov_result prov;
     char *source;                 /* as given */
     char *plugins_dir;            /* where it goes */
-    char *tmp_dir;                /* PLUGINS/.install-XXXXXX (tarballs), removed by free */
+    char *tmp_dir;                /* PLUGINS/.install-XXXXXX, removed by free */
     char *tgz, *prov_path;        /* in tmp_dir: NAME-VERSION.tgz and its .prov (may be NULL) */
     char *final_dir;              /* PLUGINS/NAME */
     bool committed;
+    int lock_fd;                  /* PLUGINS, flock'd shared while staged; -1: none */
+    bool keep_tmp;                /* an undo failed: tmp_dir is left for recovery */
 } helm_staged;
 
 /* Stages source: a directory, a .tgz file or an http(s):// URL of one
    (fetched with libcurl; its .prov from the URL + ".prov").  With
-   verify, the tarball must verify against keyring (NULL: Helm's
-   default): a missing .prov, a bad signature, an unknown key, a hash
-   mismatch refuse.  oci:// and VCS sources are refused as not supported
-   yet, as is a plugin of that name already installed.  On failure
-   nothing is left behind. */
-wasm_status helm_install_stage(const char *source, bool verify, const char *keyring,
+   o->verify, the tarball must verify against o->keyring: a missing
+   .prov, a bad signature, an unknown key, a hash mismatch refuse; with
+   o->version, a plugin of another version is refused.  oci:// and VCS
+   sources are refused as not supported yet, as is a plugin of that name
+   already installed.  First, what interrupted installs, updates and
+   uninstalls left in the plugins directory is recovered
+   (helm_install_recover).  On failure nothing is left behind. */
+wasm_status helm_install_stage(const char *source, const helm_install_options *o,
                                helm_staged **out, wasm_error *err);
-/* Makes s visible: renames PLUGINS/.install-XXXXXX/NAME to PLUGINS/NAME
-   without replacing anything (or makes the dev symlink), moves
-   NAME-VERSION.tgz and its .prov beside it, and records s->grants as
-   approved (helm_grants_save). */
+/* Makes s visible: records s->grants as approved (helm_grants_save),
+   moves NAME-VERSION.tgz and its .prov beside the plugin, then renames
+   PLUGINS/.install-XXXXXX/x/NAME to PLUGINS/NAME without replacing
+   anything (or makes the dev symlink).  Any failure undoes every step. */
 wasm_status helm_install_commit(helm_staged *s, wasm_error *err);
-/* Removes the temporary directory (if any) and frees s. */
+/* Removes the temporary directory (if any), releases the lock and frees s. */
 void helm_staged_free(helm_staged *s);
 
-/* Stages an update of plugin NAME, installed (by wasmguard or not, but
-   not linked in place) in the first plugins directory, exactly as
-   helm_install_stage stages an install: from source, else from the
-   source its grants record names (an absolute path or URL, as install
-   records it); a directory source is refused, as is a tarball holding
-   another plugin.  *rec receives NAME's grants record (*has_rec false
-   when there is none): the caller compares s->grants with rec->grants
+/* Stages an update of plugin NAME, installed in the first plugins
+   directory, as helm_install_stage stages an install: from source, else
+   from the source its grants record names (an absolute path or URL, as
+   install records it); a directory source is refused, as is a tarball
+   holding another plugin.  A plugin linked in place (local dev) is
+   re-validated where it is (s->dev; a source other than its directory
+   is refused).  *rec receives NAME's grants record (*has_rec false when
+   there is none): the caller compares s->grants with rec->grants
    (helm_grants_extra) and asks for consent to any extra grant before
    committing.  On failure nothing is left behind. */
-wasm_status helm_update_stage(const char *name, const char *source, bool verify,
-                              const char *keyring, helm_staged **out, helm_grants_record *rec,
-                              bool *has_rec, wasm_error *err);
-/* Replaces PLUGINS/NAME with the staged version: the old NAME-VERSION.tgz
-   and .prov and the grants record are set aside in the temporary
-   directory, the new ones put in place (the record approving s->grants),
-   then the directories are exchanged (renameat2 RENAME_EXCHANGE; where
-   the filesystem lacks it, the old renamed aside and the new renamed in).
-   Any failure puts every old piece back: the installed version stays as
-   it was.  The old version is removed with the temporary directory. */
+wasm_status helm_update_stage(const char *name, const char *source, const helm_install_options *o,
+                              helm_staged **out, helm_grants_record *rec, bool *has_rec,
+                              wasm_error *err);
+/* Replaces PLUGINS/NAME with the staged version.  Before the swap the
+   record approves both versions (helm_grants_save_pending) and the new
+   NAME-VERSION.tgz and .prov are beside the old ones; the directories
+   are then exchanged (renameat2 RENAME_EXCHANGE; where the filesystem
+   lacks it, the old renamed aside and the new renamed in); after it the
+   record is settled and the old kept files removed (when the version is
+   the same, the kept files are replaced after the swap, the old ones
+   linked aside first).  Any failure undoes every step, the swap too: the
+   installed version stays as it was.  A dev plugin: only its record is
+   rewritten.  The old version is removed with the temporary directory. */
 wasm_status helm_update_commit(helm_staged *s, wasm_error *err);
 
 /* Removes plugin NAME from the first plugins directory holding it (the
@@ -349,6 +394,24 @@ wasm_status helm_update_commit(helm_staged *s, wasm_error *err);
    WASM_BAD_ARGUMENT when NAME is not a plugin name or nothing of it is
    installed. */
 wasm_status helm_plugin_uninstall(const char *name, wasm_error *err);
+
+/* Recovers what interrupted installs, updates and uninstalls (killed, or
+   an undo that failed) left in each plugins directory no install is
+   using (an exclusive flock on the directory): every .install-XXXXXX and
+   .uninstall-XXXXXX.  Its journal says what it was doing: a step after
+   the swap is completed, one before it undone (the grants record
+   settled, kept tarballs put back); then the directory is removed.
+   `plugin list`, install, update and uninstall call it first. */
+wasm_status helm_install_recover(wasm_error *err);
+
+/* Test hooks (src/helm/README.md): $WASMGUARD_TEST_STOP_AT=POINT stops
+   the process with SIGSTOP when install, update or uninstall reaches
+   POINT; $WASMGUARD_TEST_FAIL_AT=POINT makes the step after POINT fail;
+   $WASMGUARD_TEST_NO_RENAMEAT2=1 takes the paths of filesystems without
+   renameat2's RENAME_NOREPLACE and RENAME_EXCHANGE. */
+#define HELM_TEST_STOP_AT "WASMGUARD_TEST_STOP_AT"
+#define HELM_TEST_FAIL_AT "WASMGUARD_TEST_FAIL_AT"
+#define HELM_TEST_NO_RENAMEAT2 "WASMGUARD_TEST_NO_RENAMEAT2"
 
 
 /* ---- Running extism/v1 plugins (run.c, env.c, messages.c) ---------------- */

@@ -26,6 +26,11 @@
 #define HELM_MSG_I_CURL "%s: cannot fetch: %s"
 #define HELM_MSG_I_HTTP "%s: HTTP status %ld"
 #define HELM_MSG_I_TOO_BIG "%s: larger than %llu bytes (the limit)"
+#define HELM_MSG_I_VERSION "%s: holds plugin %s version %s, not %s (--version); not installed"
+#define HELM_MSG_I_LOCK "%s: cannot lock the plugins directory: %s"
+#define HELM_MSG_I_JOURNAL "%s: cannot write: %s"
+#define HELM_MSG_I_RECOVER "%s: cannot recover an interrupted install, update or uninstall: %s (remove it once PLUGINS/NAME and its grants record are as they should be)"
+#define HELM_MSG_I_TEST_FAIL "failed on purpose after %s (%s, a test hook)"
 #define HELM_MSG_I_URL_NAME "%s: the URL's path must end in a tarball's name (NAME-VERSION.tgz)"
 
 #define HELM_MSG_U_NAME "%s: not a plugin name (letters, digits, _ and -)"
@@ -34,7 +39,10 @@
 
 #define HELM_MSG_UP_NO_SOURCE "plugin %s: no source recorded at install; give SOURCE (a .tgz or an http(s) URL of one)"
 #define HELM_MSG_UP_DIR "%s: a directory: update takes a .tgz or an http(s) URL of one (a plugin linked in place is always current)"
-#define HELM_MSG_UP_LINKED "plugin %s is linked in place (local dev, %s): nothing to update"
+#define HELM_MSG_UP_LINKED "plugin %s is linked in place (local dev, %s): update validates it there again; to install %s instead, uninstall it first"
+#define HELM_MSG_UP_DANGLING "plugin %s is linked in place, but %s leads nowhere: %s"
+#define HELM_MSG_UP_RELINKED "%s: no longer links to %s; not updated"
+#define HELM_MSG_UP_UNDO "%s: cannot put the old version back: %s (the next install, update, uninstall or list finishes it)"
 #define HELM_MSG_UP_NAME "%s: holds plugin %s, not %s"
 #define HELM_MSG_UP_SWAP "%s: cannot replace: %s"
 
@@ -42,6 +50,7 @@
 #define HELM_MSG_G_WRITE "%s: cannot write: %s"
 #define HELM_MSG_G_HASH "%s: cannot read: %s"
 #define HELM_MSG_G_BAD "%s: not a grants record: %s"
+#define HELM_MSG_G_WASM "%s/%s is not the module approved at install (its SHA-256 is not the grants record's): run `wasmguard plugin update %s`, or uninstall and install it again"
 #define HELM_MSG_G_EXTRA "asks for grants not approved at install: %s (see wasmguard plugin grants %s; reinstall to approve them)"
 
 #endif
