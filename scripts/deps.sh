@@ -18,6 +18,7 @@ ls /usr/lib/llvm-14/lib/clang/14*/lib/wasi/libclang_rt.builtins-wasm32.a >/dev/n
 [ -e /usr/include/archive.h ] || need+=(libarchive-dev)
 [ -e /usr/include/rnp/rnp.h ] || need+=(librnp-dev)
 have_cmd gpg || need+=(gnupg)
+have_cmd openssl || need+=(openssl)
 have_cmd pkg-config || need+=(pkg-config)
 have_cmd python3 || need+=(python3)
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi
