@@ -20,6 +20,7 @@
  * to the version that ended up in place: every run in between, or after
  * a kill, checks the version in place against its own approval.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
@@ -200,6 +201,38 @@ int helm_grants_lock(void)
         return -1;
     }
     return fd;
+}
+
+/* A record's temporary name: ".NAME.json.XXXXXX" (helm_grants_save). */
+static int is_record_tmp(const struct dirent *e)
+{
+    size_t n = strlen(e->d_name);
+    return e->d_name[0] == '.' && n > 13 && memcmp(e->d_name + n - 12, ".json.", 6) == 0;
+}
+
+void helm_grants_sweep(void)
+{
+    /* helm_grants_lock would make the directory: nothing to sweep then */
+    char *dir = grants_dir();
+    int lock = dir ? open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+    int rc = -1;
+    while (lock >= 0 && (rc = flock(lock, LOCK_EX)) != 0 && errno == EINTR) {}
+    if (lock < 0 || rc != 0) {  /* not serialized: a write may be under way */
+        if (lock >= 0) close(lock);
+        free(dir);
+        return;
+    }
+    struct dirent **names = NULL;
+    int n = scandir(dir, &names, is_record_tmp, NULL);
+    for (int i = 0; i < n; i++) {
+        /* under the lock no record is being written: what is left of one
+           is from a process killed while it wrote */
+        unlinkat(lock, names[i]->d_name, 0);
+        free(names[i]);
+    }
+    free(names);
+    free(dir);
+    close(lock);
 }
 
 /* The record of p approving g (its files hashed now); NULL with err set. */

@@ -291,6 +291,9 @@ wasm_status helm_grants_settle(const char *name, const char *tag, bool committed
    returned descriptor is closed; -1 where it cannot be had (then
    nothing is serialized). */
 int helm_grants_lock(void);
+/* Removes, under that lock, what a process killed while writing a record
+   left in the grants directory (its temporary files). */
+void helm_grants_sweep(void);
 /* Reads the record of NAME: WASM_OK with *found false when there is none;
    a record that is not one is WASM_BAD_ARGUMENT (fail closed). */
 wasm_status helm_grants_load(const char *name, helm_grants_record *out, bool *found,

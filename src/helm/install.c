@@ -1395,5 +1395,6 @@ wasm_status helm_install_recover(wasm_error *err)
         close(fd);
     }
     helm_strings_free(dirs);
+    helm_grants_sweep();
     return st;
 }

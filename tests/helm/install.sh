@@ -699,5 +699,11 @@ for pr in grants-saved:none linked:dev; do
     wg "$WORK/t/out" plugin uninstall dev2
 done
 
+# what a process killed while writing a grants record leaves: swept by list
+mkdir -p "$GRANTS" && echo '{"half' >"$GRANTS/.hello.json.Xy12Zw"
+wg "$WORK/t/out" plugin list
+expect "a half-written grants record's temp file: removed by list" "" \
+    "$(ls -A "$GRANTS" | grep '^\.')"
+
 expect "no temp dir left anywhere" "" "$(ls -A "$PLUGINS" "$WORK/tmp" 2>/dev/null | grep '^\.')"
 summary
