@@ -41,3 +41,41 @@ void cli_dir_arg(const char *dir, char *out, size_t outsz)
     while (len > 1 && dir[len - 1] == '/') len--; /* "DIR/" names the files as DIR does */
     snprintf(out, outsz, "%.*s", (int)len, dir);
 }
+
+bool cli_take_option(int argc, char **argv, int *i, const char *name, const char **out)
+{
+    if (!cli_is_option(argv[*i], name)) return false;
+    int j = *i;
+    const char *v = cli_option_value(argc, argv, &j, name);
+    if (!v) return false;
+    *out = v;
+    *i = j;
+    return true;
+}
+
+bool cli_subcommand_args(int argc, char **argv, const char *cmd, const char *takes,
+                         cli_option_fn option, void *user, const char **pos, int npos, int *rc)
+{
+    int n = 0;
+    for (int k = 0; k < npos; k++) pos[k] = NULL;
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        if (option && option(argc, argv, &i, user)) continue;
+        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+            cli_print_help(stdout);
+            *rc = CLI_EXIT_OK;
+            return false;
+        }
+        if (a[0] == '-' && a[1]) {
+            *rc = cli_fail(CLI_PLUGIN_EXIT_USAGE, "%s: unknown option '%s' (see wasmguard --help)",
+                           cmd, a);
+            return false;
+        }
+        if (n == npos) {
+            *rc = cli_fail(CLI_PLUGIN_EXIT_USAGE, "%s takes %s, not also '%s'", cmd, takes, a);
+            return false;
+        }
+        pos[n++] = a;
+    }
+    return true;
+}

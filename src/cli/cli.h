@@ -203,6 +203,18 @@ int cli_cmd_post_render(int argc, char **argv, const cli_options *opts);
 bool cli_is_option(const char *arg, const char *name);
 const char *cli_option_value(int argc, char **argv, int *i, const char *name);
 bool cli_parse_u64(const char *s, uint64_t *out);
+/* argv[*i] is option name with a value: *out, *i moved past it. */
+bool cli_take_option(int argc, char **argv, int *i, const char *name, const char **out);
+/* The arguments of a `plugin` subcommand (cmd: "plugin install"): each
+   option is offered to `option` first (true when it took argv[*i],
+   moving *i past a value of its own); -h/--help prints the help; any
+   other option is an error; the rest are up to npos positional
+   arguments, into pos[] (NULL when absent; `takes` names them for the
+   error, e.g. "one SOURCE").  false when the command ends here, with
+   *rc its exit code (CLI_EXIT_OK after --help). */
+typedef bool (*cli_option_fn)(int argc, char **argv, int *i, void *user);
+bool cli_subcommand_args(int argc, char **argv, const char *cmd, const char *takes,
+                         cli_option_fn option, void *user, const char **pos, int npos, int *rc);
 /* A directory argument with its trailing slashes dropped, into out. */
 void cli_dir_arg(const char *dir, char *out, size_t outsz);
 

@@ -66,14 +66,14 @@ typedef struct fetch_opts {
 } fetch_opts;
 
 /* Takes argv[*i] (and its value) when it is one of them. */
-static bool fetch_option(int argc, char **argv, int *i, fetch_opts *o)
+static bool fetch_option(int argc, char **argv, int *i, void *user)
 {
+    fetch_opts *o = user;
     const char *a = argv[*i];
-    if (strcmp(a, "--keyring") == 0 && *i + 1 < argc) o->install.keyring = argv[++*i];
-    else if (strncmp(a, "--keyring=", 10) == 0) o->install.keyring = a + 10;
-    else if (strcmp(a, "--version") == 0 && *i + 1 < argc) o->install.version = argv[++*i];
-    else if (strncmp(a, "--version=", 10) == 0) o->install.version = a + 10;
-    else if (strcmp(a, "--verify=false") == 0) o->install.verify = false;
+    if (cli_take_option(argc, argv, i, "--keyring", &o->install.keyring) ||
+        cli_take_option(argc, argv, i, "--version", &o->install.version))
+        return true;
+    if (strcmp(a, "--verify=false") == 0) o->install.verify = false;
     else if (strcmp(a, "--verify") == 0 || strcmp(a, "--verify=true") == 0) o->install.verify = true;
     else if (strcmp(a, "--yes") == 0 || strcmp(a, "-y") == 0) o->yes = true;
     else return false;
@@ -94,24 +94,12 @@ static int status_exit(wasm_status st)
 int cli_cmd_plugin_install(int argc, char **argv, const cli_options *opts)
 {
     (void)opts;
-    const char *source = NULL;
+    const char *source;
     fetch_opts fo = {.install = {.verify = true}};
-    for (int i = 0; i < argc; i++) {
-        const char *a = argv[i];
-        if (fetch_option(argc, argv, &i, &fo)) continue;
-        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-            cli_print_help(stdout);
-            return CLI_EXIT_OK;
-        } else if (a[0] == '-' && a[1]) {
-            return cli_fail(CLI_PLUGIN_EXIT_USAGE,
-                            "plugin install: unknown option '%s' (see wasmguard --help)", a);
-        } else if (source) {
-            return cli_fail(CLI_PLUGIN_EXIT_USAGE, "plugin install takes one SOURCE, not also '%s'",
-                            a);
-        } else {
-            source = a;
-        }
-    }
+    int rc;
+    if (!cli_subcommand_args(argc, argv, "plugin install", "one SOURCE", fetch_option, &fo, &source,
+                             1, &rc))
+        return rc;
     if (!source)
         return cli_fail(CLI_PLUGIN_EXIT_USAGE,
                         "plugin install wants a directory, a .tgz or an http(s) URL of one");
@@ -120,7 +108,7 @@ int cli_cmd_plugin_install(int argc, char **argv, const cli_options *opts)
     helm_staged *s = NULL;
     if (helm_install_stage(source, &fo.install, &s, &err) != WASM_OK)
         return cli_fail(status_exit(err.status), "plugin install: %s", err.message);
-    int rc = CLI_EXIT_OK;
+    rc = CLI_EXIT_OK;
     if (consent(s, fo.yes, &rc)) {
         if (helm_install_commit(s, &err) != WASM_OK) {
             rc = cli_fail(status_exit(err.status), "plugin install: %s", err.message);
@@ -161,26 +149,13 @@ static bool update_consent(const helm_staged *s, const helm_grants *approved, bo
 int cli_cmd_plugin_update(int argc, char **argv, const cli_options *opts)
 {
     (void)opts;
-    const char *name = NULL, *source = NULL;
+    const char *pos[2];
     fetch_opts fo = {.install = {.verify = true}};
-    for (int i = 0; i < argc; i++) {
-        const char *a = argv[i];
-        if (fetch_option(argc, argv, &i, &fo)) continue;
-        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-            cli_print_help(stdout);
-            return CLI_EXIT_OK;
-        } else if (a[0] == '-' && a[1]) {
-            return cli_fail(CLI_PLUGIN_EXIT_USAGE,
-                            "plugin update: unknown option '%s' (see wasmguard --help)", a);
-        } else if (!name) {
-            name = a;
-        } else if (!source) {
-            source = a;
-        } else {
-            return cli_fail(CLI_PLUGIN_EXIT_USAGE,
-                            "plugin update takes NAME and at most one SOURCE, not also '%s'", a);
-        }
-    }
+    int rc;
+    if (!cli_subcommand_args(argc, argv, "plugin update", "NAME and at most one SOURCE", fetch_option,
+                             &fo, pos, 2, &rc))
+        return rc;
+    const char *name = pos[0], *source = pos[1];
     if (!name)
         return cli_fail(CLI_PLUGIN_EXIT_USAGE,
                         "plugin update wants a plugin NAME (and optionally a SOURCE)");
@@ -192,7 +167,7 @@ int cli_cmd_plugin_update(int argc, char **argv, const cli_options *opts)
     if (helm_update_stage(name, source, &fo.install, &s, &rec, &has_rec, &err) != WASM_OK)
         return cli_fail(status_exit(err.status), "plugin update: %s", err.message);
     helm_grants none = {0};
-    int rc = CLI_EXIT_OK;
+    rc = CLI_EXIT_OK;
     if (update_consent(s, has_rec ? &rec.grants : &none, fo.yes, &rc)) {
         if (helm_update_commit(s, &err) != WASM_OK) {
             rc = cli_fail(status_exit(err.status), "plugin update: %s: not updated: %s", name,

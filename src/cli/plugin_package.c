@@ -15,39 +15,33 @@
 
 #include "cli/cli.h"
 
+typedef struct package_opts {
+    const char *dest, *key, *keyring;
+    bool sign;
+} package_opts;
+
+static bool package_option(int argc, char **argv, int *i, void *user)
+{
+    package_opts *o = user;
+    const char *a = argv[*i];
+    if (strcmp(a, "--sign") == 0) return o->sign = true;
+    return cli_take_option(argc, argv, i, "-d", &o->dest) ||
+           cli_take_option(argc, argv, i, "--destination", &o->dest) ||
+           cli_take_option(argc, argv, i, "--key", &o->key) ||
+           cli_take_option(argc, argv, i, "--keyring", &o->keyring);
+}
+
 int cli_cmd_plugin_package(int argc, char **argv, const cli_options *opts)
 {
     (void)opts;
-    const char *dir = NULL, *dest = ".", *key = NULL, *keyring = NULL;
-    bool sign = false;
-    for (int i = 0; i < argc; i++) {
-        const char *a = argv[i];
-        if ((strcmp(a, "-d") == 0 || strcmp(a, "--destination") == 0) && i + 1 < argc) {
-            dest = argv[++i];
-        } else if (strncmp(a, "--destination=", 14) == 0) {
-            dest = a + 14;
-        } else if (strcmp(a, "--sign") == 0) {
-            sign = true;
-        } else if (strcmp(a, "--key") == 0 && i + 1 < argc) {
-            key = argv[++i];
-        } else if (strncmp(a, "--key=", 6) == 0) {
-            key = a + 6;
-        } else if (strcmp(a, "--keyring") == 0 && i + 1 < argc) {
-            keyring = argv[++i];
-        } else if (strncmp(a, "--keyring=", 10) == 0) {
-            keyring = a + 10;
-        } else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-            cli_print_help(stdout);
-            return CLI_EXIT_OK;
-        } else if (a[0] == '-' && a[1]) {
-            return cli_fail(CLI_PLUGIN_EXIT_USAGE,
-                            "plugin package: unknown option '%s' (see wasmguard --help)", a);
-        } else if (dir) {
-            return cli_fail(CLI_PLUGIN_EXIT_USAGE, "plugin package takes one DIR, not also '%s'", a);
-        } else {
-            dir = a;
-        }
-    }
+    package_opts o = {.dest = "."};
+    const char *dir;
+    int rc;
+    if (!cli_subcommand_args(argc, argv, "plugin package", "one DIR", package_option, &o, &dir, 1,
+                             &rc))
+        return rc;
+    const char *dest = o.dest, *key = o.key, *keyring = o.keyring;
+    bool sign = o.sign;
     if (!dir)
         return cli_fail(CLI_PLUGIN_EXIT_USAGE,
                         "plugin package wants a plugin's directory (see wasmguard --help)");

@@ -26,29 +26,19 @@ static bool is_tarball(const char *path)
            (n > 3 && strcmp(path + n - 3, ".gz") == 0);
 }
 
+static bool verify_option(int argc, char **argv, int *i, void *user)
+{
+    return cli_take_option(argc, argv, i, "--keyring", (const char **)user);
+}
+
 int cli_cmd_plugin_verify(int argc, char **argv, const cli_options *opts)
 {
     (void)opts;
-    const char *path = NULL, *keyring = NULL;
-    for (int i = 0; i < argc; i++) {
-        const char *a = argv[i];
-        if (strcmp(a, "--keyring") == 0 && i + 1 < argc) {
-            keyring = argv[++i];
-        } else if (strncmp(a, "--keyring=", 10) == 0) {
-            keyring = a + 10;
-        } else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-            cli_print_help(stdout);
-            return CLI_EXIT_OK;
-        } else if (a[0] == '-' && a[1]) {
-            return cli_fail(CLI_PLUGIN_EXIT_USAGE,
-                            "plugin verify: unknown option '%s' (see wasmguard --help)", a);
-        } else if (path) {
-            return cli_fail(CLI_PLUGIN_EXIT_USAGE, "plugin verify takes one PATH, not also '%s'",
-                            a);
-        } else {
-            path = a;
-        }
-    }
+    const char *path, *keyring = NULL;
+    int rc;
+    if (!cli_subcommand_args(argc, argv, "plugin verify", "one PATH", verify_option, &keyring, &path,
+                             1, &rc))
+        return rc;
     if (!path)
         return cli_fail(CLI_PLUGIN_EXIT_USAGE,
                         "plugin verify wants a plugin tarball, PATH.tgz (see wasmguard --help)");
