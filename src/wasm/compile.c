@@ -19,7 +19,9 @@
  * Branches to a block are forward: their offset words form a chain
  * through the code, patched when the block's `end` is reached.
  */
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "compile.h"
 #include "config.h"
@@ -882,7 +884,13 @@ static void compile_instr(compiler *c, wasm_reader *r, const wasm_instr *in)
     case OP_TABLE_GROW: compile_value(c, IOP_TABLE_GROW, 2, imm, 1, false); break;
     case OP_TABLE_SIZE: compile_value(c, IOP_TABLE_SIZE, 0, imm, 1, false); break;
     case OP_TABLE_FILL: compile_effect(c, IOP_TABLE_FILL, 3, imm, 1); break;
-    default: fail(c, WASM_INVALID, "instruction the compiler does not know"); break;
+    default: {
+        char name[48], msg[96];
+        wasm_opcode_text(in->op, name, sizeof name);
+        snprintf(msg, sizeof msg, "%s is not supported by this engine", name);
+        fail(c, WASM_LIMIT, msg);
+        break;
+    }
     }
 }
 
@@ -918,6 +926,12 @@ static wasm_status compile_func(compiler *c, uint32_t code_index, wasm_compiled 
     if (c->nlocals > WASM_MAX_FRAME_SLOTS) {
         fail(c, WASM_LIMIT, "too many locals for the engine's frame limit");
         return c->err->status;
+    }
+    for (uint32_t i = 0; i < body->nruns; i++) {
+        if (body->runs[i].type == WASM_V128 && body->runs[i].count) {
+            fail(c, WASM_LIMIT, "v128 locals are not supported by this engine");
+            return c->err->status;
+        }
     }
 
     uint32_t enter = emit_op(c, IOP_ENTER, 4);
@@ -968,6 +982,17 @@ wasm_status wasm_compile(wasm_module *m, wasm_error *err)
     if (!m->compiled) return wasm_error_set(err, WASM_NOMEM, "out of memory while compiling");
     compiler c = {.m = m, .err = err, .dispatch = wasm_interp_dispatch_table()};
     wasm_status st = WASM_OK;
+    for (uint32_t i = 0; i < m->ntypes; i++) {
+        const wasm_functype *t = &m->types[i];
+        if ((t->nparams && memchr(t->params, WASM_V128, t->nparams)) ||
+            (t->nresults && memchr(t->results, WASM_V128, t->nresults)))
+            return wasm_error_set(err, WASM_LIMIT, "type %u: v128 parameters and results are "
+                                  "not supported by this engine", i);
+    }
+    for (uint32_t i = 0; i < m->nglobals; i++)
+        if (m->globals[i].type.type == WASM_V128)
+            return wasm_error_set(err, WASM_LIMIT, "global %u: v128 globals are not supported "
+                                  "by this engine", i);
     for (uint32_t i = 0; i < m->ncodes && st == WASM_OK; i++)
         st = compile_func(&c, i, &m->compiled[i]);
     free(c.code);

@@ -127,7 +127,7 @@ static inline bool wasm_is_reftype(uint8_t t)
 static inline bool wasm_is_valtype(uint8_t t)
 {
     return t == WASM_I32 || t == WASM_I64 || t == WASM_F32 || t == WASM_F64 ||
-           wasm_is_reftype(t);
+           t == WASM_V128 || wasm_is_reftype(t);
 }
 
 /* decode.c: fills m from m->bytes; returns WASM_OK or WASM_MALFORMED

@@ -347,6 +347,14 @@ static bool read_immediates(wasm_reader *r, uint8_t imm, wasm_instr *in)
         return wasm_read_fixed64(r, &in->val);
     case IMM_SELECT_T:
         return read_select_types(r, in);
+    case IMM_LANE:
+        return wasm_read_u8(r, &in->lane);
+    case IMM_MEMARG_LANE:
+        return wasm_read_u32(r, &in->a) && wasm_read_u32(r, &in->b) &&
+               wasm_read_u8(r, &in->lane);
+    case IMM_V128:
+    case IMM_SHUFFLE:
+        return wasm_read_fixed64(r, &in->val) && wasm_read_fixed64(r, &in->val_hi);
     case IMM_REFTYPE: {
         uint8_t t;
         if (!wasm_read_u8(r, &t))
@@ -369,16 +377,17 @@ bool wasm_read_instr(wasm_reader *r, wasm_instr *in)
     in->pos = (uint32_t)r->pos;
     in->bt = BT_EMPTY;
     in->a = in->b = 0;
-    in->val = 0;
+    in->val = in->val_hi = 0;
+    in->lane = 0;
     in->labels_pos = 0;
     if (!wasm_read_u8(r, &b))
         return false;
     uint32_t op = b;
-    if (b == 0xfc) {
-        uint32_t sub;
+    if (b == 0xfc || b == 0xfd) {
+        uint32_t sub, base = b == 0xfc ? 0x100 : 0x200;
         if (!wasm_read_u32(r, &sub))
             return false;
-        op = sub < OP_LIMIT - 0x100 ? 0x100 + sub : OP_LIMIT;
+        op = sub < 0x100 ? base + sub : OP_LIMIT;
     }
     if (op >= OP_LIMIT || !wasm_opinfo_table[op].name) {
         r->pos = in->pos;

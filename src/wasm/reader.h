@@ -47,7 +47,10 @@ typedef struct wasm_instr {
     uint32_t a, b;     /* indices; IMM_MEMARG: a = align, b = offset;
                           IMM_SELECT_T: a = first type, b = count;
                           IMM_BR_TABLE: a = number of labels before the default */
-    uint64_t val;      /* IMM_I32/I64/F32/F64: the bits; IMM_REFTYPE: the type */
+    uint64_t val;      /* IMM_I32/I64/F32/F64: the bits; IMM_REFTYPE: the type;
+                          IMM_V128/IMM_SHUFFLE: bytes 0-7, little-endian */
+    uint64_t val_hi;   /* IMM_V128/IMM_SHUFFLE: bytes 8-15 */
+    uint8_t lane;      /* IMM_LANE/IMM_MEMARG_LANE: the lane index */
     size_t labels_pos; /* IMM_BR_TABLE: where the label vector starts */
 } wasm_instr;
 

@@ -1,5 +1,5 @@
 /*
- * validate.c - every rule of WebAssembly 2.0 validation but SIMD.
+ * validate.c - every rule of WebAssembly 2.0 validation.
  *
  * Spec: "Validation" (chapter 3): instructions (3.3) checked with the
  * algorithm of the appendix "Validation Algorithm" (an operand stack of
@@ -386,9 +386,11 @@ static bool check_call(validator *v, const wasm_instr *in)
 
 /* ---- Parametric, variable and reference instructions (3.3.2 - 3.3.5) -- */
 
+/* Numeric or vector: what untyped select accepts. */
 static bool is_num(uint8_t t)
 {
-    return t == WASM_I32 || t == WASM_I64 || t == WASM_F32 || t == WASM_F64 || t == T_UNKNOWN;
+    return t == WASM_I32 || t == WASM_I64 || t == WASM_F32 || t == WASM_F64 ||
+           t == WASM_V128 || t == T_UNKNOWN;
 }
 
 static bool check_parametric(validator *v, const wasm_instr *in)
@@ -561,18 +563,39 @@ static bool check_memory(validator *v, const wasm_instr *in)
     }
 }
 
-/* Loads, stores and the numeric instructions: checked from the table.
-   Operands are popped last first. */
+/* Immediates of the SIMD instructions (3.3.3): a lane index must name a
+   lane of the shape, a shuffle's indices one of the 32 input lanes. */
+static bool check_lanes(validator *v, const wasm_instr *in, const wasm_opinfo *info)
+{
+    if (info->imm == IMM_LANE || info->imm == IMM_MEMARG_LANE) {
+        if (in->lane >= (16u >> info->size_log2))
+            return fail(v, "invalid lane index");
+    } else if (info->imm == IMM_SHUFFLE) {
+        for (unsigned i = 0; i < 16; i++) {
+            uint64_t word = i < 8 ? in->val : in->val_hi;
+            if (((word >> (8 * (i & 7))) & 0xff) >= 32)
+                return fail(v, "invalid lane index");
+        }
+    }
+    return true;
+}
+
+/* Loads, stores, the numeric and the vector instructions: checked from
+   the table.  Operands are popped last first. */
 static bool check_plain(validator *v, const wasm_instr *in, const wasm_opinfo *info)
 {
     const wasm_siginfo *sig = &wasm_siginfo_table[info->sig];
-    if (info->imm == IMM_MEMARG) {
+    if (info->imm == IMM_MEMARG || info->imm == IMM_MEMARG_LANE) {
         if (!need_memory(v))
             return false;
         if (in->a > info->size_log2)   /* 2^align <= access size */
             return fail(v, "alignment must not be larger than natural");
     }
-    if (sig->nin == 2 && !pop_expect(v, sig->in1))
+    if (!check_lanes(v, in, info))
+        return false;
+    if (sig->nin == 3 && !pop_expect(v, WASM_V128))
+        return false;
+    if (sig->nin >= 2 && !pop_expect(v, sig->in1))
         return false;
     if (sig->nin >= 1 && !pop_expect(v, sig->in0))
         return false;
@@ -622,6 +645,8 @@ static bool check_instr(validator *v, const wasm_instr *in)
         return push(v, WASM_F32);
     case OP_F64_CONST:
         return push(v, WASM_F64);
+    case OP_V128_CONST:
+        return push(v, WASM_V128);
     case OP_REF_NULL:
     case OP_REF_IS_NULL:
     case OP_REF_FUNC:
@@ -703,6 +728,7 @@ static bool validate_const_expr(validator *v, wasm_expr e, uint8_t expect)
         case OP_I64_CONST: t = WASM_I64; break;
         case OP_F32_CONST: t = WASM_F32; break;
         case OP_F64_CONST: t = WASM_F64; break;
+        case OP_V128_CONST: t = WASM_V128; break;
         case OP_REF_NULL: t = (uint8_t)in.a; break;
         case OP_REF_FUNC:
             if (in.a >= m->nfuncs)

@@ -10,7 +10,11 @@
  *
  * Values cross the API as raw 64-bit cells (wasm_val): an i32 sits
  * zero-extended in the low 32 bits, floats travel as their bit patterns so
- * NaN payloads survive, references as pointers (0 is null).
+ * NaN payloads survive, references as pointers (0 is null).  A v128 takes
+ * two consecutive cells, its low 64 bits (bytes 0-7, lanes 0.. in memory
+ * order) first: the argument and result arrays of wasm_func_call hold
+ * wasm_type_cells() cells, not one per value.  Host functions cannot take
+ * or return v128 (wasm_func_new_host refuses such a type).
  *
  * Errors: every fallible call returns a wasm_status and fills a caller-owned
  * wasm_error (first error wins) with a kind to match on and a message that
@@ -34,6 +38,7 @@ typedef enum wasm_valtype {
     WASM_I64 = 0x7e,
     WASM_F32 = 0x7d,
     WASM_F64 = 0x7c,
+    WASM_V128 = 0x7b,   /* two cells: see "Values" above */
     WASM_FUNCREF = 0x70,
     WASM_EXTERNREF = 0x6f,
 } wasm_valtype;
