@@ -2,8 +2,10 @@
  * compile.c - validated function bodies to threaded slot code.
  *
  * One forward pass per function, after validation (so nothing here
- * re-checks types).  The Wasm operand stack is mapped onto frame slots:
- * stack position i lives in slot nlocals + i.  Each compile-time stack
+ * re-checks types).  The Wasm operand stack is mapped onto frame slots
+ * after the locals' slots, each value in one slot, a v128 in two
+ * consecutive ones (so without v128, stack position i is slot nlocals + i;
+ * each entry records its slot).  Each compile-time stack
  * entry is either in that slot (E_SLOT) or still virtual: the value of a
  * local (E_LOCAL) or a constant (E_CONST).  Virtual entries cost no
  * instruction; a consumer reads the local's slot directly, so
@@ -32,8 +34,10 @@
 enum { E_SLOT, E_LOCAL, E_CONST };
 typedef struct centry {
     uint8_t kind;
-    uint32_t local;
-    uint64_t value;
+    uint32_t local;    /* E_LOCAL: the local's first slot */
+    uint64_t value;    /* E_CONST (never a v128) */
+    bool wide;         /* a v128: two slots */
+    uint32_t slot;     /* its own (first) slot, set by push */
 } centry;
 
 enum { F_FUNC, F_BLOCK, F_LOOP, F_IF };
@@ -41,6 +45,7 @@ typedef struct cframe {
     uint8_t kind;
     bool unreachable, has_else;
     uint32_t nparams, nresults;
+    const uint8_t *params, *results;  /* their value types */
     uint32_t height;      /* stack height below the block's parameters */
     uint32_t loop_pos;    /* F_LOOP: position of the LOOP instruction */
     uint32_t fixups;      /* chain of forward offset words, 0 ends it */
@@ -52,11 +57,14 @@ typedef struct compiler {
     const wasm_module *m;
     wasm_error *err;
     const int32_t *dispatch;
-    uint32_t func_index, nlocals, nresults;
+    uint32_t func_index, nlocals, nresults;  /* nlocals: slots of the locals */
+    uint32_t *lslot;        /* first slot of each local (parameters first) */
+    uint8_t *lwide;         /* each local is a v128 */
+    uint32_t caplocals;
     uint32_t *code;
     uint32_t ncode, capcode;
     centry *stack;
-    uint32_t h, maxh, capstack;
+    uint32_t h, maxslot, capstack; /* maxslot: the frame's slots so far */
     cframe *frames;
     uint32_t nframes, capframes;
     wasm_pcmap *pcmap;
@@ -153,19 +161,45 @@ static void emit_copy(compiler *c, uint32_t dst, uint32_t src)
 
 /* ---- The compile-time stack -------------------------------------------- */
 
-static inline uint32_t canon(const compiler *c, uint32_t pos) { return c->nlocals + pos; }
+/* The slot of stack position pos (pos == h: where the next push goes). */
+static inline uint32_t canon(const compiler *c, uint32_t pos)
+{
+    if (pos == 0) return c->nlocals;
+    const centry *below = &c->stack[pos - 1];
+    return below->slot + 1 + below->wide;
+}
 
 static bool push(compiler *c, centry e)
 {
     if (!grow(c, (void **)&c->stack, &c->capstack, c->h + 1, sizeof(centry))) return false;
+    e.slot = canon(c, c->h);
     c->stack[c->h++] = e;
-    if (c->h > c->maxh) c->maxh = c->h;
-    if (c->nlocals + c->maxh > WASM_MAX_FRAME_SLOTS)
+    uint32_t end = e.slot + 1 + e.wide;
+    if (end > c->maxslot) c->maxslot = end;
+    if (c->maxslot > WASM_MAX_FRAME_SLOTS)
         return fail(c, WASM_LIMIT, "operand stack deeper than the engine's frame limit");
     return true;
 }
 
-static bool push_slot(compiler *c) { return push(c, (centry){E_SLOT, 0, 0}); }
+static bool push_slot(compiler *c) { return push(c, (centry){.kind = E_SLOT}); }
+/* A value of type t in its own slot(s). */
+static bool push_typed(compiler *c, uint8_t t)
+{
+    return push(c, (centry){.kind = E_SLOT, .wide = t == WASM_V128});
+}
+static void push_types(compiler *c, const uint8_t *types, uint32_t n)
+{
+    for (uint32_t i = 0; i < n; i++) push_typed(c, types[i]);
+}
+
+/* A v128 copy [V128_COPY d a]: both cells are read before either is
+   written, so overlapping pairs move correctly. */
+static void emit_vcopy(compiler *c, uint32_t dst, uint32_t src)
+{
+    emit_op(c, IOP_V128_COPY, 2);
+    emit(c, dst);
+    emit(c, src);
+}
 
 static bool pop_n(compiler *c, uint32_t n)
 {
@@ -178,7 +212,9 @@ static bool pop_n(compiler *c, uint32_t n)
 static void materialize(compiler *c, uint32_t pos)
 {
     centry *e = &c->stack[pos];
-    if (e->kind == E_LOCAL) {
+    if (e->kind == E_LOCAL && e->wide) {
+        emit_vcopy(c, canon(c, pos), e->local);
+    } else if (e->kind == E_LOCAL) {
         emit_copy(c, canon(c, pos), e->local);
     } else if (e->kind == E_CONST) {
         emit_op(c, IOP_CONST, 3);
@@ -215,7 +251,8 @@ static void move_entry(compiler *c, uint32_t pos, uint32_t dst)
         return;
     }
     uint32_t src = e->kind == E_LOCAL ? e->local : canon(c, pos);
-    if (src != dst) emit_copy(c, dst, src);
+    if (src != dst && e->wide) emit_vcopy(c, dst, src);
+    else if (src != dst) emit_copy(c, dst, src);
 }
 
 /* Marks the instruction just emitted as the producer of the stack top. */
@@ -225,6 +262,13 @@ static void produced(compiler *c, int iop, uint32_t start)
     c->last_iop = iop;
     c->last_start = start;
     c->last_dst = start + 1;
+}
+
+/* The same for the SIMD forms, whose destination is their third word. */
+static void produced_simd(compiler *c, int iop, uint32_t start)
+{
+    produced(c, iop, start);
+    c->last_dst = start + 2;
 }
 
 /* Emits [iop d ...] whose result becomes the new top: pops nin first. */
@@ -284,19 +328,23 @@ static bool values_in_place(compiler *c, cframe *f)
     return true;
 }
 
-/* Moves the top n values into slots dst.. .  One value moves from
-   wherever it is and the stack state is kept.  Several values are first
-   materialized (a no-op where a conditional branch already did so on
-   its main path): their own slots are then all at or above dst + i, so
-   copying upwards never reads a slot already overwritten. */
+/* Moves the top n values into slots dst.. (in the layout they have on
+   the stack).  One value moves from wherever it is and the stack state is
+   kept.  Several values are first materialized (a no-op where a
+   conditional branch already did so on its main path): their own slots
+   are then all at or above their destinations, so copying upwards never
+   reads a slot already overwritten. */
 static void move_values(compiler *c, uint32_t n, uint32_t dst)
 {
+    if (n == 0) return;
     if (n == 1) {
         move_entry(c, c->h - 1, dst);
         return;
     }
     materialize_from(c, c->h - n);
-    for (uint32_t i = 0; i < n; i++) move_entry(c, c->h - n + i, dst + i);
+    uint32_t first = c->stack[c->h - n].slot;
+    for (uint32_t i = 0; i < n; i++)
+        move_entry(c, c->h - n + i, dst + (c->stack[c->h - n + i].slot - first));
 }
 
 /* Results into slots 0.., then return. */
@@ -459,25 +507,24 @@ static void compile_br_table(compiler *c, wasm_reader *r, const wasm_instr *in)
 
 /* ---- Blocks ----------------------------------------------------------- */
 
-static void block_type(const compiler *c, const wasm_instr *in, uint32_t *np, uint32_t *nr)
-{
-    *np = 0;
-    *nr = in->bt == BT_VALUE ? 1 : 0;
-    if (in->bt == BT_TYPE) {
-        *np = c->m->types[in->a].nparams;
-        *nr = c->m->types[in->a].nresults;
-    }
-}
-
 static cframe *push_frame(compiler *c, uint8_t kind, const wasm_instr *in)
 {
     if (!grow(c, (void **)&c->frames, &c->capframes, c->nframes + 1, sizeof(cframe)))
         return NULL;
     cframe *f = &c->frames[c->nframes++];
-    uint32_t np = 0, nr = 0;
-    if (in) block_type(c, in, &np, &nr);
-    *f = (cframe){.kind = kind, .nparams = np, .nresults = nr, .icount = c->icount};
-    f->height = c->h - np;
+    *f = (cframe){.kind = kind, .icount = c->icount};
+    if (in && in->bt == BT_VALUE) {
+        /* the blocktype byte after the opcode is the type itself */
+        f->results = c->m->bytes + in->pos + 1;
+        f->nresults = 1;
+    } else if (in && in->bt == BT_TYPE) {
+        const wasm_functype *t = &c->m->types[in->a];
+        f->params = t->params;
+        f->nparams = t->nparams;
+        f->results = t->results;
+        f->nresults = t->nresults;
+    }
+    f->height = c->h - f->nparams;
     return f;
 }
 
@@ -518,7 +565,7 @@ static void compile_else(compiler *c)
     f->has_else = true;
     f->unreachable = false;
     c->h = f->height;
-    for (uint32_t i = 0; i < f->nparams; i++) push_slot(c);
+    push_types(c, f->params, f->nparams);
     c->last_valid = false;
 }
 
@@ -541,7 +588,7 @@ static bool compile_end(compiler *c)
     patch_chain(c, f->fixups, c->ncode);
     c->h = f->height;
     c->nframes--;
-    for (uint32_t i = 0; i < f->nresults; i++) push_slot(c);
+    push_types(c, f->results, f->nresults);
     c->last_valid = false;
     return false;
 }
@@ -752,9 +799,9 @@ static bool names_local(const compiler *c, uint32_t x, uint32_t below)
     return false;
 }
 
-static void compile_local_set(compiler *c, uint32_t x, bool tee)
+static void compile_local_set(compiler *c, uint32_t index, bool tee)
 {
-    uint32_t top = c->h - 1;
+    uint32_t top = c->h - 1, x = c->lslot[index];
     centry *e = &c->stack[top];
     if (e->kind == E_LOCAL && e->local == x) {
         if (!tee) c->h--;
@@ -764,8 +811,12 @@ static void compile_local_set(compiler *c, uint32_t x, bool tee)
         !names_local(c, x, top)) {
         c->code[c->last_dst] = x; /* the producer writes the local itself */
         c->last_valid = false;
-        if (tee) *e = (centry){E_LOCAL, x, 0};
-        else c->h--;
+        if (tee) {
+            e->kind = E_LOCAL;
+            e->local = x;
+        } else {
+            c->h--;
+        }
         return;
     }
     detach_local(c, x, top);
@@ -775,9 +826,9 @@ static void compile_local_set(compiler *c, uint32_t x, bool tee)
 
 /* ---- The instruction loop --------------------------------------------- */
 
-static void compile_call(compiler *c, uint32_t nparams, uint32_t nresults, int iop,
-                         const wasm_instr *in)
+static void compile_call(compiler *c, const wasm_functype *t, int iop, const wasm_instr *in)
 {
+    uint32_t nparams = t->nparams;
     uint32_t extra = iop == IOP_CALL_INDIRECT ? 1 : 0;
     uint32_t elem = 0;
     if (extra) elem = operand(c, c->h - 1);
@@ -795,7 +846,7 @@ static void compile_call(compiler *c, uint32_t nparams, uint32_t nresults, int i
     }
     mark_trap(c, start);
     pop_n(c, nparams + extra);
-    for (uint32_t i = 0; i < nresults; i++) push_slot(c);
+    push_types(c, t->results, t->nresults);
 }
 
 /* Instructions with up to three slot operands and no result. */
@@ -812,7 +863,7 @@ static void compile_effect(compiler *c, int iop, uint32_t nin, const uint32_t *i
 
 /* Instructions with a result, slot operands and immediates. */
 static void compile_value(compiler *c, int iop, uint32_t nin, const uint32_t *imm, uint32_t nimm,
-                          bool traps)
+                          bool traps, bool wide)
 {
     uint32_t s[3];
     for (uint32_t i = 0; i < nin; i++) s[i] = operand(c, c->h - nin + i);
@@ -820,12 +871,82 @@ static void compile_value(compiler *c, int iop, uint32_t nin, const uint32_t *im
     for (uint32_t i = 0; i < nin; i++) emit(c, s[i]);
     for (uint32_t i = 0; i < nimm; i++) emit(c, imm[i]);
     if (traps) mark_trap(c, start);
-    push_slot(c);
+    push(c, (centry){.kind = E_SLOT, .wide = wide});
     produced(c, iop, start);
+}
+
+/* The SIMD instructions (0xFD): operands and result typed from the
+   opcode table; their semantics are simd.c's, keyed by the opcode. */
+static void compile_simd(compiler *c, const wasm_instr *in)
+{
+    const wasm_opinfo *info = &wasm_opinfo_table[in->op];
+    const wasm_siginfo *sig = &wasm_siginfo_table[info->sig];
+    uint32_t s[3] = {0, 0, 0}, start;
+    if (in->op == OP_V128_CONST) {
+        start = emit_op(c, IOP_V128_CONST, 5);
+        emit(c, canon(c, c->h));
+        emit(c, (uint32_t)in->val);
+        emit(c, (uint32_t)(in->val >> 32));
+        emit(c, (uint32_t)in->val_hi);
+        emit(c, (uint32_t)(in->val_hi >> 32));
+        push_typed(c, WASM_V128);
+        produced(c, IOP_V128_CONST, start);
+        return;
+    }
+    for (uint32_t i = 0; i < sig->nin; i++) s[i] = operand(c, c->h - sig->nin + i);
+    pop_n(c, sig->nin);
+    if (info->imm == IMM_MEMARG || info->imm == IMM_MEMARG_LANE) {
+        if (!sig->out) {
+            start = emit_op(c, IOP_SIMD_STORE, 5);
+            emit(c, in->op);
+            emit(c, s[0]);
+            emit(c, s[1]);
+            emit(c, in->b);
+            emit(c, in->lane);
+            mark_trap(c, start);
+            return;
+        }
+        start = emit_op(c, IOP_SIMD_LOAD, 6);
+        emit(c, in->op);
+        emit(c, canon(c, c->h));
+        emit(c, s[0]);
+        emit(c, in->b);
+        emit(c, s[1]);
+        emit(c, in->lane);
+        mark_trap(c, start);
+        push_typed(c, WASM_V128);
+        produced_simd(c, IOP_SIMD_LOAD, start);
+        return;
+    }
+    if (info->imm == IMM_SHUFFLE) {
+        start = emit_op(c, IOP_SIMD_SHUFFLE, 7);
+        emit(c, canon(c, c->h));
+        emit(c, s[0]);
+        emit(c, s[1]);
+        emit(c, (uint32_t)in->val);
+        emit(c, (uint32_t)(in->val >> 32));
+        emit(c, (uint32_t)in->val_hi);
+        emit(c, (uint32_t)(in->val_hi >> 32));
+        push_typed(c, WASM_V128);
+        produced(c, IOP_SIMD_SHUFFLE, start);
+        return;
+    }
+    start = emit_op(c, IOP_SIMD, 5);
+    emit(c, in->op);
+    emit(c, canon(c, c->h));
+    emit(c, s[0]);
+    emit(c, s[1]);
+    emit(c, sig->nin == 3 ? s[2] : in->lane);
+    push_typed(c, sig->out);
+    produced_simd(c, IOP_SIMD, start);
 }
 
 static void compile_instr(compiler *c, wasm_reader *r, const wasm_instr *in)
 {
+    if (in->op >= 0x200) {
+        compile_simd(c, in);
+        return;
+    }
     plain_op p = plain(in->op);
     if (p.form != P_NONE) {
         compile_plain(c, p, in);
@@ -843,33 +964,45 @@ static void compile_instr(compiler *c, wasm_reader *r, const wasm_instr *in)
     case OP_BR_TABLE: compile_br_table(c, r, in); break;
     case OP_RETURN: emit_return(c); set_unreachable(c); break;
     case OP_CALL: {
-        const wasm_functype *t = &m->types[m->func_types[in->a]];
-        compile_call(c, t->nparams, t->nresults, IOP_CALL, in);
+        compile_call(c, &m->types[m->func_types[in->a]], IOP_CALL, in);
         break;
     }
     case OP_CALL_INDIRECT: {
-        const wasm_functype *t = &m->types[in->a];
-        compile_call(c, t->nparams, t->nresults, IOP_CALL_INDIRECT, in);
+        compile_call(c, &m->types[in->a], IOP_CALL_INDIRECT, in);
         break;
     }
     case OP_DROP: pop_n(c, 1); break;
-    case OP_SELECT: case OP_SELECT_T: compile_value(c, IOP_SELECT, 3, NULL, 0, false); break;
-    case OP_LOCAL_GET: push(c, (centry){E_LOCAL, in->a, 0}); break;
+    case OP_SELECT: case OP_SELECT_T: {
+        bool wide = c->stack[c->h - 2].wide;
+        compile_value(c, wide ? IOP_V128_SELECT : IOP_SELECT, 3, NULL, 0, false, wide);
+        break;
+    }
+    case OP_LOCAL_GET:
+        push(c, (centry){.kind = E_LOCAL, .local = c->lslot[in->a], .wide = c->lwide[in->a]});
+        break;
     case OP_LOCAL_SET: compile_local_set(c, in->a, false); break;
     case OP_LOCAL_TEE: compile_local_set(c, in->a, true); break;
-    case OP_GLOBAL_GET: compile_value(c, IOP_GLOBAL_GET, 0, imm, 1, false); break;
-    case OP_GLOBAL_SET: compile_effect(c, IOP_GLOBAL_SET, 1, imm, 1); break;
-    case OP_TABLE_GET: compile_value(c, IOP_TABLE_GET, 1, imm, 1, true); break;
-    case OP_TABLE_SET: compile_effect(c, IOP_TABLE_SET, 2, imm, 1); break;
-    case OP_MEMORY_SIZE: compile_value(c, IOP_MEMORY_SIZE, 0, NULL, 0, false); break;
-    case OP_MEMORY_GROW: compile_value(c, IOP_MEMORY_GROW, 1, NULL, 0, false); break;
-    case OP_I32_CONST: push(c, (centry){E_CONST, 0, (uint32_t)in->val}); break;
-    case OP_I64_CONST: case OP_F32_CONST: case OP_F64_CONST:
-        push(c, (centry){E_CONST, 0, in->val});
+    case OP_GLOBAL_GET: {
+        bool wide = m->globals[in->a].type.type == WASM_V128;
+        compile_value(c, wide ? IOP_V128_GLOBAL_GET : IOP_GLOBAL_GET, 0, imm, 1, false, wide);
         break;
-    case OP_REF_NULL: push(c, (centry){E_CONST, 0, 0}); break;
+    }
+    case OP_GLOBAL_SET: {
+        bool wide = m->globals[in->a].type.type == WASM_V128;
+        compile_effect(c, wide ? IOP_V128_GLOBAL_SET : IOP_GLOBAL_SET, 1, imm, 1);
+        break;
+    }
+    case OP_TABLE_GET: compile_value(c, IOP_TABLE_GET, 1, imm, 1, true, false); break;
+    case OP_TABLE_SET: compile_effect(c, IOP_TABLE_SET, 2, imm, 1); break;
+    case OP_MEMORY_SIZE: compile_value(c, IOP_MEMORY_SIZE, 0, NULL, 0, false, false); break;
+    case OP_MEMORY_GROW: compile_value(c, IOP_MEMORY_GROW, 1, NULL, 0, false, false); break;
+    case OP_I32_CONST: push(c, (centry){.kind = E_CONST, .value = (uint32_t)in->val}); break;
+    case OP_I64_CONST: case OP_F32_CONST: case OP_F64_CONST:
+        push(c, (centry){.kind = E_CONST, .value = in->val});
+        break;
+    case OP_REF_NULL: push(c, (centry){.kind = E_CONST}); break;
     case OP_REF_IS_NULL: compile_unop(c, IOP_I64_EQZ, false); break;
-    case OP_REF_FUNC: compile_value(c, IOP_REF_FUNC, 0, imm, 1, false); break;
+    case OP_REF_FUNC: compile_value(c, IOP_REF_FUNC, 0, imm, 1, false, false); break;
     case OP_MEMORY_INIT: compile_effect(c, IOP_MEMORY_INIT, 3, imm, 1); break;
     case OP_DATA_DROP: compile_effect(c, IOP_DATA_DROP, 0, imm, 1); break;
     case OP_MEMORY_COPY: compile_effect(c, IOP_MEMORY_COPY, 3, NULL, 0); break;
@@ -881,8 +1014,8 @@ static void compile_instr(compiler *c, wasm_reader *r, const wasm_instr *in)
     }
     case OP_ELEM_DROP: compile_effect(c, IOP_ELEM_DROP, 0, imm, 1); break;
     case OP_TABLE_COPY: compile_effect(c, IOP_TABLE_COPY, 3, imm, 2); break;
-    case OP_TABLE_GROW: compile_value(c, IOP_TABLE_GROW, 2, imm, 1, false); break;
-    case OP_TABLE_SIZE: compile_value(c, IOP_TABLE_SIZE, 0, imm, 1, false); break;
+    case OP_TABLE_GROW: compile_value(c, IOP_TABLE_GROW, 2, imm, 1, false, false); break;
+    case OP_TABLE_SIZE: compile_value(c, IOP_TABLE_SIZE, 0, imm, 1, false, false); break;
     case OP_TABLE_FILL: compile_effect(c, IOP_TABLE_FILL, 3, imm, 1); break;
     default: {
         char name[48], msg[96];
@@ -910,33 +1043,60 @@ static bool reachable(compiler *c, const wasm_instr *in, uint32_t *skip_depth)
     }
 }
 
+/* Gives every local its slot(s): parameters first, a v128 two slots.
+   Sets c->nlocals to the slots of all locals; returns the parameters'. */
+static uint32_t layout_locals(compiler *c, const wasm_functype *t, const wasm_code *body)
+{
+    uint32_t n = t->nparams + body->nlocals, slot = 0, params = 0;
+    if (!grow(c, (void **)&c->lslot, &c->caplocals, n + 1, sizeof(uint32_t))) return 0;
+    uint8_t *w = realloc(c->lwide, c->caplocals);
+    if (!w) {
+        fail(c, WASM_NOMEM, "out of memory while compiling");
+        return 0;
+    }
+    c->lwide = w;
+    uint32_t i = 0;
+    for (; i < t->nparams; i++) {
+        c->lwide[i] = t->params[i] == WASM_V128;
+        c->lslot[i] = slot;
+        slot += 1u + c->lwide[i];
+    }
+    params = slot;
+    for (uint32_t k = 0; k < body->nruns; k++) {
+        bool wide = body->runs[k].type == WASM_V128;
+        for (uint32_t j = 0; j < body->runs[k].count; j++, i++) {
+            c->lwide[i] = wide;
+            c->lslot[i] = slot;
+            slot += 1u + wide;
+        }
+    }
+    c->nlocals = slot;
+    return params;
+}
+
 static wasm_status compile_func(compiler *c, uint32_t code_index, wasm_compiled *out)
 {
     const wasm_module *m = c->m;
     const wasm_code *body = &m->codes[code_index];
     const wasm_functype *t = &m->types[m->func_types[m->nfunc_imports + code_index]];
     c->func_index = m->nfunc_imports + code_index;
-    c->nlocals = t->nparams + body->nlocals;
     c->nresults = t->nresults;
-    c->ncode = c->h = c->maxh = c->nframes = c->npcmap = c->icount = c->loops = c->straight = 0;
+    c->ncode = c->h = c->nframes = c->npcmap = c->icount = c->loops = c->straight = 0;
     c->failed = c->last_valid = false;
     c->label_at = 0;
     c->copy_at = UINT32_MAX;
     c->wasm_pos = body->body_pos;
+    uint32_t nparam_slots = layout_locals(c, t, body);
+    if (c->failed) return c->err->status;
     if (c->nlocals > WASM_MAX_FRAME_SLOTS) {
         fail(c, WASM_LIMIT, "too many locals for the engine's frame limit");
         return c->err->status;
     }
-    for (uint32_t i = 0; i < body->nruns; i++) {
-        if (body->runs[i].type == WASM_V128 && body->runs[i].count) {
-            fail(c, WASM_LIMIT, "v128 locals are not supported by this engine");
-            return c->err->status;
-        }
-    }
+    c->maxslot = c->nlocals;
 
     uint32_t enter = emit_op(c, IOP_ENTER, 4);
-    emit(c, t->nparams);
-    emit(c, body->nlocals);
+    emit(c, nparam_slots);
+    emit(c, c->nlocals - nparam_slots);
     emit(c, 0); /* frame size, patched below */
     emit(c, 0); /* fuel, patched below */
     mark_trap(c, enter);
@@ -957,8 +1117,9 @@ static wasm_status compile_func(compiler *c, uint32_t code_index, wasm_compiled 
     }
     if (c->failed) return c->err->status;
 
-    uint32_t slots = c->nlocals + c->maxh;
-    if (slots < t->nresults) slots = t->nresults;
+    uint32_t slots = c->maxslot;
+    uint32_t result_cells = wasm_type_cells(t->results, t->nresults);
+    if (slots < result_cells) slots = result_cells;
     c->code[enter + 3] = slots;
     c->code[enter + 4] = c->straight ? c->straight : 1;
 
@@ -982,17 +1143,6 @@ wasm_status wasm_compile(wasm_module *m, wasm_error *err)
     if (!m->compiled) return wasm_error_set(err, WASM_NOMEM, "out of memory while compiling");
     compiler c = {.m = m, .err = err, .dispatch = wasm_interp_dispatch_table()};
     wasm_status st = WASM_OK;
-    for (uint32_t i = 0; i < m->ntypes; i++) {
-        const wasm_functype *t = &m->types[i];
-        if ((t->nparams && memchr(t->params, WASM_V128, t->nparams)) ||
-            (t->nresults && memchr(t->results, WASM_V128, t->nresults)))
-            return wasm_error_set(err, WASM_LIMIT, "type %u: v128 parameters and results are "
-                                  "not supported by this engine", i);
-    }
-    for (uint32_t i = 0; i < m->nglobals; i++)
-        if (m->globals[i].type.type == WASM_V128)
-            return wasm_error_set(err, WASM_LIMIT, "global %u: v128 globals are not supported "
-                                  "by this engine", i);
     for (uint32_t i = 0; i < m->ncodes && st == WASM_OK; i++)
         st = compile_func(&c, i, &m->compiled[i]);
     free(c.code);
@@ -1000,6 +1150,8 @@ wasm_status wasm_compile(wasm_module *m, wasm_error *err)
     free(c.frames);
     free(c.pcmap);
     free(c.stubs);
+    free(c.lslot);
+    free(c.lwide);
     return st;
 }
 

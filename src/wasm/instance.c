@@ -5,6 +5,7 @@
  */
 #include <stdlib.h>
 
+#include "opcodes.h"
 #include "reader.h"
 #include "runtime.h"
 
@@ -70,23 +71,29 @@ static bool import_matches(const wasm_module *m, const wasm_import *im, const wa
     return false;
 }
 
-/* Evaluates a validated constant expression. */
-static wasm_val eval_const(const wasm_instance *inst, wasm_expr e)
+/* Evaluates a validated constant expression; *hi gets a v128's upper
+   cell (zero for the other types) when hi is not NULL. */
+static wasm_val eval_const(const wasm_instance *inst, wasm_expr e, wasm_val *hi)
 {
     const wasm_module *m = inst->module;
     wasm_reader r = {m->bytes, e.pos, (size_t)e.pos + e.len, "constant expression", NULL};
-    wasm_val v = 0;
+    wasm_val v = 0, h = 0;
     wasm_instr in;
-    while (wasm_read_instr(&r, &in) && in.op != 0x0B) {
+    while (wasm_read_instr(&r, &in) && in.op != OP_END) {
         switch (in.op) {
-        case 0x41: v = (uint32_t)in.val; break;
-        case 0x42: case 0x43: case 0x44: v = in.val; break;
-        case 0xD0: v = 0; break;
-        case 0xD2: v = (uint64_t)(uintptr_t)inst->funcs[in.a]; break;
-        case 0x23: v = inst->globals[in.a]->value; break;
+        case OP_I32_CONST: v = (uint32_t)in.val; break;
+        case OP_I64_CONST: case OP_F32_CONST: case OP_F64_CONST: v = in.val; break;
+        case OP_V128_CONST: v = in.val, h = in.val_hi; break;
+        case OP_REF_NULL: v = 0; break;
+        case OP_REF_FUNC: v = (uint64_t)(uintptr_t)inst->funcs[in.a]; break;
+        case OP_GLOBAL_GET:
+            v = inst->globals[in.a]->value;
+            h = inst->globals[in.a]->value_hi;
+            break;
         default: break;
         }
     }
+    if (hi) *hi = h;
     return v;
 }
 
@@ -149,7 +156,7 @@ static wasm_status allocate(wasm_store *s, wasm_instance *inst, const wasm_exter
         wasm_global *g = &inst->own_globals[i - m->nglobal_imports];
         g->type = m->globals[i].type;
         inst->globals[i] = g; /* set first: ref.func may not, but order is kept */
-        g->value = eval_const(inst, m->globals[i].init);
+        g->value = eval_const(inst, m->globals[i].init, &g->value_hi);
     }
     return WASM_OK;
 }
@@ -172,7 +179,7 @@ static wasm_status init_segments(wasm_instance *inst, wasm_error *err)
         if (!e->refs) return wasm_error_set(err, WASM_NOMEM, "out of memory");
         e->count = seg->count;
         for (uint32_t k = 0; k < seg->count; k++)
-            e->refs[k] = seg->exprs ? eval_const(inst, seg->items[k])
+            e->refs[k] = seg->exprs ? eval_const(inst, seg->items[k], NULL)
                                     : (uint64_t)(uintptr_t)inst->funcs[seg->funcs[k]];
     }
     for (uint32_t i = 0; i < m->nelems; i++) {
@@ -180,7 +187,7 @@ static wasm_status init_segments(wasm_instance *inst, wasm_error *err)
         wasm_elem_inst *e = &inst->elems[i];
         if (seg->mode == SEG_ACTIVE) {
             wasm_table *t = inst->tables[seg->table];
-            uint64_t off = (uint32_t)eval_const(inst, seg->offset);
+            uint64_t off = (uint32_t)eval_const(inst, seg->offset, NULL);
             if (off + e->count > t->size)
                 return trap_at(err, WASM_TRAP_TABLE_OOB, "element segment", i);
             if (e->count) memcpy(t->elems + off, e->refs, (size_t)e->count * sizeof(wasm_val));
@@ -191,7 +198,7 @@ static wasm_status init_segments(wasm_instance *inst, wasm_error *err)
         const wasm_data_seg *seg = &m->datas[i];
         if (seg->mode != SEG_ACTIVE) continue;
         wasm_memory *mem = inst->mems[seg->memory];
-        uint64_t off = (uint32_t)eval_const(inst, seg->offset);
+        uint64_t off = (uint32_t)eval_const(inst, seg->offset, NULL);
         if (off + seg->len > mem->size)
             return trap_at(err, WASM_TRAP_MEMORY_OOB, "data segment", i);
         if (seg->len) memcpy(mem->base + off, m->bytes + seg->pos, seg->len);

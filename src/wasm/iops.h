@@ -244,7 +244,17 @@
     X(F32_MULADD, 5)   /* [op d a x y] d = a + x*y, two roundings (no FMA) */ \
     X(F32_MULSUB, 5)   /* [op d a x y] d = a - x*y */                         \
     X(F64_MULADD, 5)                                                          \
-    X(F64_MULSUB, 5)
+    X(F64_MULSUB, 5)                                                          \
+    /* v128 (see simd.h): a value in two slots, d/a/b/c name the first */    \
+    X(V128_COPY, 3)    /* [op d a] both cells */                              \
+    X(V128_CONST, 6)   /* [op d w0 w1 w2 w3] bytes 0-3 in w0 ... */           \
+    X(V128_SELECT, 5)  /* [op d a b c] d = c ? a : b */                       \
+    X(V128_GLOBAL_GET, 3) /* [op d globalidx] */                              \
+    X(V128_GLOBAL_SET, 3) /* [op a globalidx] */                              \
+    X(SIMD, 6)         /* [op simdop d a b c] c: a lane, or bitselect's mask */ \
+    X(SIMD_SHUFFLE, 8) /* [op d a b m0 m1 m2 m3] the 16 lane bytes */         \
+    X(SIMD_LOAD, 7)    /* [op simdop d a offset v lane] v: the _lane input */ \
+    X(SIMD_STORE, 6)   /* [op simdop a v offset lane] */
 
 /* The enum of internal opcodes, in one order used everywhere. */
 #define IOP_BIN(name, expr) IOP_##name, IOP_##name##_I,

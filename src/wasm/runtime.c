@@ -112,6 +112,10 @@ void *wasm_store_user(const wasm_store *s) { return s->user; }
 wasm_func *wasm_func_new_host(wasm_store *s, const wasm_functype *type, wasm_host_fn fn, void *user)
 {
     if (!s || !type || !fn) return NULL;
+    /* v128 cells are not part of the host function contract */
+    if (wasm_type_cells(type->params, type->nparams) != type->nparams ||
+        wasm_type_cells(type->results, type->nresults) != type->nresults)
+        return NULL;
     size_t n = (size_t)type->nparams + type->nresults;
     wasm_func *f = calloc(1, sizeof *f + n + 1);
     if (!f) return NULL;
@@ -204,13 +208,16 @@ wasm_status wasm_func_call(wasm_func *f, const wasm_val *args, wasm_val *results
     if (s->reentry >= WASM_MAX_REENTRY)
         return wasm_error_set(err, WASM_LIMIT, "host and guest calls nested too deeply");
     const wasm_functype *t = f->type;
-    size_t need = t->nparams > t->nresults ? t->nparams : t->nresults;
+    /* cells, not values: a v128 takes two (host functions have none) */
+    uint32_t np = wasm_type_cells(t->params, t->nparams);
+    uint32_t nr = wasm_type_cells(t->results, t->nresults);
+    size_t need = np > nr ? np : nr;
     wasm_val *base = s->sp;
     if ((size_t)(s->stack_end - base) < need + 1) {
         if (err) err->trap = WASM_TRAP_STACK_EXHAUSTED;
         return wasm_error_set(err, WASM_TRAP, "call stack exhausted");
     }
-    if (t->nparams) memcpy(base, args, t->nparams * sizeof(wasm_val));
+    if (np) memcpy(base, args, np * sizeof(wasm_val));
     s->reentry++;
     wasm_status st;
     if (f->code) {
@@ -226,7 +233,7 @@ wasm_status wasm_func_call(wasm_func *f, const wasm_val *args, wasm_val *results
             wasm_error_set(err, st, "host function failed (%s)", wasm_status_name(st));
     }
     s->reentry--;
-    if (st == WASM_OK && t->nresults) memcpy(results, base, t->nresults * sizeof(wasm_val));
+    if (st == WASM_OK && nr) memcpy(results, base, nr * sizeof(wasm_val));
     return st;
 }
 

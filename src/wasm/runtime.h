@@ -30,6 +30,7 @@ struct wasm_table {
 
 struct wasm_global {
     wasm_val value;       /* first, so a cell pointer is the global */
+    wasm_val value_hi;    /* a v128's bytes 8-15 */
     wasm_globaltype type;
 };
 

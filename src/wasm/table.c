@@ -64,6 +64,11 @@ bool wasm_table_set(wasm_table *t, uint32_t index, wasm_val value)
 }
 
 wasm_val wasm_global_get(const wasm_global *g) { return g->value; }
+void wasm_global_get_cells(const wasm_global *g, wasm_val out[2])
+{
+    out[0] = g->value;
+    out[1] = g->value_hi;
+}
 wasm_globaltype wasm_global_type(const wasm_global *g) { return g->type; }
 
 bool wasm_global_set(wasm_global *g, wasm_val value)

@@ -45,6 +45,14 @@ typedef enum wasm_valtype {
 
 typedef uint64_t wasm_val;
 
+/* How many cells n values of these types take: one each, two per v128. */
+static inline uint32_t wasm_type_cells(const uint8_t *types, uint32_t n)
+{
+    uint32_t cells = n;
+    for (uint32_t i = 0; i < n; i++) cells += types[i] == WASM_V128;
+    return cells;
+}
+
 static inline wasm_val wasm_val_i32(int32_t v) { return (uint32_t)v; }
 static inline wasm_val wasm_val_i64(int64_t v) { return (uint64_t)v; }
 static inline wasm_val wasm_val_f32(float v) { uint32_t b; memcpy(&b, &v, 4); return b; }
@@ -294,8 +302,11 @@ bool wasm_table_get(const wasm_table *table, uint32_t index, wasm_val *out);
 bool wasm_table_set(wasm_table *table, uint32_t index, wasm_val value);
 int64_t wasm_table_grow(wasm_table *table, uint32_t delta, wasm_val init);
 
+/* A v128 global made here starts with value in its low cell, zero above. */
 wasm_global *wasm_global_new(wasm_store *store, wasm_globaltype type, wasm_val value);
 wasm_val wasm_global_get(const wasm_global *global);
+/* Both cells of a global: a v128's two, or the value and a zero. */
+void wasm_global_get_cells(const wasm_global *global, wasm_val out[2]);
 /* Fails on an immutable global. */
 bool wasm_global_set(wasm_global *global, wasm_val value);
 wasm_globaltype wasm_global_type(const wasm_global *global);
