@@ -373,7 +373,10 @@ static act_result do_invoke(spec_run *r, wasm_func *func, const json_t *args,
                     type->nparams, nargs);
         return ACT_BROKEN;
     }
-    wasm_val *vals = xrealloc(NULL, (nargs + 1) * sizeof *vals);
+    /* cells: a v128 takes two (wasm.h) */
+    uint32_t ncells = wasm_type_cells(type->params, type->nparams), at = 0;
+    uint32_t nrcells = wasm_type_cells(type->results, type->nresults);
+    wasm_val *vals = xrealloc(NULL, (ncells + 1) * sizeof *vals);
     for (size_t i = 0; i < nargs; i++) {
         spec_value v;
         if (!spec_value_parse(json_array_get(args, i), &v, why, n)) {
@@ -386,12 +389,15 @@ static act_result do_invoke(spec_run *r, wasm_func *func, const json_t *args,
             free(vals);
             return ACT_BROKEN;
         }
-        vals[i] = v.bits;
+        vals[at++] = v.bits[0];
+        if (v.type == WASM_V128) {
+            vals[at++] = v.bits[1];
+        }
     }
     out->nresults = type->nresults;
     out->types = type->results;
-    out->results = xrealloc(NULL, (type->nresults + 1) * sizeof *out->results);
-    memset(out->results, 0, (type->nresults + 1) * sizeof *out->results);
+    out->results = xrealloc(NULL, (nrcells + 1) * sizeof *out->results);
+    memset(out->results, 0, (nrcells + 1) * sizeof *out->results);
     arm_deadline(r);
     wasm_status st = wasm_func_call(func, vals, out->results, &out->err);
     disarm_deadline(r, st);
@@ -439,17 +445,18 @@ static act_result do_action(spec_run *r, const json_t *action, action_out *out,
     out->global_type = wasm_global_type(ext.of.global).type;
     out->types = &out->global_type;
     out->nresults = 1;
-    out->results = xrealloc(NULL, sizeof *out->results);
-    out->results[0] = wasm_global_get(ext.of.global);
+    out->results = xrealloc(NULL, 2 * sizeof *out->results);
+    wasm_global_get_cells(ext.of.global, out->results);
     return ACT_RETURNED;
 }
 
 static void append_results(char *why, size_t n, const action_out *out)
 {
     spec_append(why, n, "(");
-    for (uint32_t i = 0; i < out->nresults; i++) {
+    for (uint32_t i = 0, at = 0; i < out->nresults; i++) {
         spec_append(why, n, i != 0 ? ", " : "");
-        spec_cell_append(why, n, out->types[i], out->results[i]);
+        spec_cell_append(why, n, out->types[i], out->results + at);
+        at += out->types[i] == WASM_V128 ? 2 : 1;
     }
     spec_append(why, n, ")");
 }
@@ -461,15 +468,18 @@ static bool check_results(const json_t *expected, const action_out *out, char *w
     bool ok = count == out->nresults;
     char exp_text[WHY_MAX] = "(";
 
-    for (size_t i = 0; i < count; i++) {
+    for (size_t i = 0, at = 0; i < count; i++) {
         spec_value v;
         if (!spec_value_parse(json_array_get(expected, i), &v, why, n)) {
             return false;
         }
         spec_append(exp_text, sizeof exp_text, i != 0 ? ", " : "");
         spec_value_append(exp_text, sizeof exp_text, &v);
-        if (ok && (v.type != out->types[i] || !spec_value_matches(&v, out->results[i]))) {
+        if (ok && (v.type != out->types[i] || !spec_value_matches(&v, out->results + at))) {
             ok = false;
+        }
+        if (ok) {
+            at += v.type == WASM_V128 ? 2 : 1;
         }
     }
     if (!ok) {

@@ -1,6 +1,6 @@
 # spec.mk - the WebAssembly 2.0 spec testsuite (included by the Makefile).
 #
-# Converts each non-SIMD .wast of $(WASM_TESTSUITE) with wast2json into
+# Converts each .wast of $(WASM_TESTSUITE) (SIMD included) with wast2json into
 # $(BUILD)/spec/NAME.json plus its modules (one target per file, so make -j
 # converts in parallel), and builds the runner three times, against the
 # optimized, sanitized and portable library.  `make spec` runs the
@@ -9,7 +9,7 @@
 
 WASM_TESTSUITE ?= ../shared/wasm-testsuite
 
-SPEC_WAST := $(sort $(filter-out simd_%,$(notdir $(wildcard $(WASM_TESTSUITE)/*.wast))))
+SPEC_WAST := $(sort $(notdir $(wildcard $(WASM_TESTSUITE)/*.wast)))
 SPEC_JSON := $(SPEC_WAST:%.wast=$(BUILD)/spec/%.json)
 SPEC_RUNNER_SRC := tests/spec/runner.c tests/spec/spectest.c tests/spec/values.c
 SPEC_RUNNER_DEP := $(SPEC_RUNNER_SRC) tests/spec/spec_runner.h src/wasm/wasm.h

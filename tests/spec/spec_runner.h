@@ -44,24 +44,32 @@ typedef enum spec_pattern {
 
 typedef struct spec_value {
     uint8_t type;          /* a wasm_valtype code */
-    spec_pattern pattern;
-    wasm_val bits;         /* for SPEC_EXACT, as the engine holds the cell */
+    spec_pattern pattern;  /* v128: SPEC_EXACT (see lanes) or SPEC_ANY */
+    wasm_val bits[2];      /* for SPEC_EXACT, as the engine holds the cells
+                              (bits[1]: a v128's upper cell) */
+    /* v128 only: the lane shape of the JSON ("lane_type") and each lane's
+       pattern, SPEC_EXACT or a NaN pattern of a float lane. */
+    uint8_t lane_bits;     /* 8, 16, 32 or 64 */
+    bool lane_float;
+    spec_pattern lanes[16];
 } spec_value;
 
 /* Host externref N travels as the cell N + 1, so 0 stays null. */
 #define SPEC_EXTERNREF_CELL(n) ((wasm_val)(n) + 1)
 
-/* Parses {"type": ..., "value": ...}; false, with the reason appended to
-   why, on a type or value the runner cannot represent (v128, a malformed
-   number). */
+/* Parses {"type": ..., "value": ...} ({"type": "v128", "lane_type": ...,
+   "value": [lanes]} for a v128); false, with the reason appended to why,
+   on a type or value the runner cannot represent (a malformed number). */
 bool spec_value_parse(const json_t *j, spec_value *out, char *why, size_t n);
-/* Whether a result cell of the value's type matches it.  32-bit values
-   must sit zero-extended in the cell, as wasm.h promises. */
-bool spec_value_matches(const spec_value *v, wasm_val got);
+/* Whether the result cells of the value's type (two for a v128) match
+   it.  32-bit values must sit zero-extended in the cell, as wasm.h
+   promises. */
+bool spec_value_matches(const spec_value *v, const wasm_val *got);
 /* "i32", "funcref", ...; "?" for an unknown code. */
 const char *spec_type_name(uint8_t type);
-/* Appends "TYPE:VALUE" for a cell to buf (NUL-terminated, truncating). */
-void spec_cell_append(char *buf, size_t n, uint8_t type, wasm_val cell);
+/* Appends "TYPE:VALUE" for a value's cells (two for a v128) to buf
+   (NUL-terminated, truncating). */
+void spec_cell_append(char *buf, size_t n, uint8_t type, const wasm_val *cells);
 /* Appends the expected value: a cell, "f32:nan:canonical", ... */
 void spec_value_append(char *buf, size_t n, const spec_value *v);
 /* Appends printf-formatted text to buf, truncating. */

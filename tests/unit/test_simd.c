@@ -1,0 +1,126 @@
+/*
+ * test_simd.c - v128 values through the API (wasm.h): two cells each in
+ * calls, low cell first, mixed with scalar values; v128 globals; v128
+ * locals and block results in loops and branches; a trapping v128 load;
+ * host functions refused for v128 types.  The lane semantics are the
+ * spec testsuite's simd_*.wast files.
+ */
+#include <string.h>
+
+#include "test.h"
+#include "util.h"
+
+static wasm_func *export_func(unit_env *env, const char *name)
+{
+    wasm_func *f = wasm_instance_func(env->inst, name);
+    CHECK(f != NULL);
+    return f;
+}
+
+TEST(test_simd_cells_of_mixed_params_and_results)
+{
+    unit_env env;
+    REQUIRE(unit_open(&env, "simd", NULL, NULL, 0));
+    wasm_func *f = export_func(&env, "mix");
+    const wasm_functype *t = wasm_func_type(f);
+    CHECK_EQ(wasm_type_cells(t->params, t->nparams), 4);
+    CHECK_EQ(wasm_type_cells(t->results, t->nresults), 6);
+    /* i32 5, v128 (i32x4 10 20 30 40), i64 21 */
+    wasm_val args[4] = {5, 10 | (uint64_t)20 << 32, 30 | (uint64_t)40 << 32, 21};
+    wasm_val res[6] = {0};
+    wasm_error err;
+    wasm_error_clear(&err);
+    if (CHECK_OK(wasm_func_call(f, args, res, &err), err)) {
+        CHECK_BITS(res[0], 15 | (uint64_t)25 << 32);
+        CHECK_BITS(res[1], 35 | (uint64_t)45 << 32);
+        CHECK_EQ(res[2], 6);
+        CHECK_EQ(res[3], 42);
+        CHECK_BITS(res[4], args[1]);
+        CHECK_BITS(res[5], args[2]);
+    }
+    unit_close(&env);
+}
+
+TEST(test_simd_loop_carries_v128_locals_and_branch_values)
+{
+    unit_env env;
+    REQUIRE(unit_open(&env, "simd", NULL, NULL, 0));
+    wasm_func *f = export_func(&env, "sum");
+    wasm_val arg = 100, res[2] = {0};
+    wasm_error err;
+    wasm_error_clear(&err);
+    if (CHECK_OK(wasm_func_call(f, &arg, res, &err), err)) {
+        CHECK_BITS(res[0], 5050 | (uint64_t)10100 << 32);
+        CHECK_BITS(res[1], 15150 | (uint64_t)20200 << 32);
+    }
+    f = export_func(&env, "pick");
+    wasm_val args[5] = {1, 0x1111, 0x2222, 0x3333, 0x4444}, out[4] = {0};
+    if (CHECK_OK(wasm_func_call(f, args, out, &err), err)) {
+        CHECK_EQ(out[0], 7);
+        CHECK_BITS(out[1], 0x1111);
+        CHECK_BITS(out[2], 0x2222);
+        CHECK_EQ(out[3], 9);
+    }
+    args[0] = 0;
+    if (CHECK_OK(wasm_func_call(f, args, out, &err), err)) {
+        CHECK_BITS(out[1], 0x3333);
+        CHECK_BITS(out[2], 0x4444);
+    }
+    unit_close(&env);
+}
+
+TEST(test_simd_global_holds_both_cells)
+{
+    unit_env env;
+    REQUIRE(unit_open(&env, "simd", NULL, NULL, 0));
+    wasm_extern g;
+    REQUIRE(wasm_instance_export(env.inst, "g", 1, &g) && g.kind == WASM_EXTERN_GLOBAL);
+    CHECK_EQ(wasm_global_type(g.of.global).type, WASM_V128);
+    wasm_val cells[2];
+    wasm_global_get_cells(g.of.global, cells);
+    CHECK_BITS(cells[0], 1 | (uint64_t)2 << 32);
+    CHECK_BITS(cells[1], 3 | (uint64_t)4 << 32);
+    wasm_val v[2] = {5, 7};
+    wasm_error err;
+    wasm_error_clear(&err);
+    CHECK_OK(wasm_func_call(export_func(&env, "bump"), v, NULL, &err), err);
+    wasm_global_get_cells(g.of.global, cells);
+    CHECK_BITS(cells[0], (1 | (uint64_t)2 << 32) + 5);
+    CHECK_BITS(cells[1], (3 | (uint64_t)4 << 32) + 7);
+    unit_close(&env);
+}
+
+TEST(test_simd_load_out_of_bounds_traps_with_location)
+{
+    unit_env env;
+    REQUIRE(unit_open(&env, "simd", NULL, NULL, 0));
+    wasm_val arg = 65536 - 16 - 8, res[2];
+    wasm_error err;
+    wasm_error_clear(&err);
+    wasm_func *f = export_func(&env, "load");
+    CHECK_OK(wasm_func_call(f, &arg, res, &err), err);
+    arg += 1;
+    wasm_error_clear(&err);
+    CHECK_STATUS(wasm_func_call(f, &arg, res, &err), WASM_TRAP, err);
+    CHECK_EQ(err.trap, WASM_TRAP_MEMORY_OOB);
+    CHECK_HAS(err.message, "byte 0x");
+    unit_close(&env);
+}
+
+static wasm_status host_nothing(wasm_call *call, const wasm_val *args, wasm_val *results,
+                                void *user)
+{
+    (void)call, (void)args, (void)results, (void)user;
+    return WASM_OK;
+}
+
+TEST(test_simd_host_functions_refuse_v128)
+{
+    static const uint8_t T_V[] = {WASM_V128};
+    static const wasm_functype takes = {1, 0, T_V, T_V}, gives = {0, 1, T_V, T_V};
+    wasm_store *s = wasm_store_new(NULL);
+    REQUIRE(s);
+    CHECK(wasm_func_new_host(s, &takes, host_nothing, NULL) == NULL);
+    CHECK(wasm_func_new_host(s, &gives, host_nothing, NULL) == NULL);
+    wasm_store_free(s);
+}
