@@ -25,10 +25,14 @@
 
 #if defined(WASM_DISPATCH_SWITCH) && WASM_DISPATCH_SWITCH
 #define OP(name) case IOP_##name:
+#define COLD_OP(name) case IOP_##name:
 #define NEXT() goto dispatch
 #else
 #define WASM_COMPUTED_GOTO 1
 #define OP(name) L_##name:
+/* A handler GCC may move out of the way of the others (the label
+   attribute is GCC's __builtin_expect for computed goto). */
+#define COLD_OP(name) L_##name: __attribute__((cold));
 #define NEXT() goto *(void *)((char *)&&L_ENTER + (int32_t)*ip)
 #endif
 
@@ -285,63 +289,6 @@ dispatch:
     H_MULADD(F64_MULADD, double, f64_of, bits_f64, +)
     H_MULADD(F64_MULSUB, double, f64_of, bits_f64, -)
 
-    /* ---- v128: two slots; the lane work is simd.c's ---- */
-    OP(V128_COPY) {
-        wasm_val lo = S(2), hi = fp[ip[2] + 1];
-        S(1) = lo;
-        fp[ip[1] + 1] = hi;
-        ip += 3;
-        NEXT();
-    }
-    OP(V128_CONST) {
-        S(1) = (uint64_t)ip[2] | (uint64_t)ip[3] << 32;
-        fp[ip[1] + 1] = (uint64_t)ip[4] | (uint64_t)ip[5] << 32;
-        ip += 6;
-        NEXT();
-    }
-    OP(V128_SELECT) {
-        const wasm_val *src = (uint32_t)S(4) ? &S(2) : &S(3);
-        wasm_val lo = src[0], hi = src[1];
-        S(1) = lo;
-        fp[ip[1] + 1] = hi;
-        ip += 5;
-        NEXT();
-    }
-    OP(V128_GLOBAL_GET) {
-        const wasm_global *g = inst->globals[ip[2]];
-        S(1) = g->value;
-        fp[ip[1] + 1] = g->value_hi;
-        ip += 3;
-        NEXT();
-    }
-    OP(V128_GLOBAL_SET) {
-        wasm_global *g = inst->globals[ip[2]];
-        g->value = S(1);
-        g->value_hi = fp[ip[1] + 1];
-        ip += 3;
-        NEXT();
-    }
-    OP(SIMD) {
-        wasm_simd_exec(fp, ip);
-        ip += 6;
-        NEXT();
-    }
-    OP(SIMD_SHUFFLE) {
-        wasm_simd_shuffle(fp, ip);
-        ip += 8;
-        NEXT();
-    }
-    OP(SIMD_LOAD) {
-        if (!wasm_simd_load(fp, ip, mem, memsize)) TRAP(WASM_TRAP_MEMORY_OOB);
-        ip += 7;
-        NEXT();
-    }
-    OP(SIMD_STORE) {
-        if (!wasm_simd_store(fp, ip, mem, memsize)) TRAP(WASM_TRAP_MEMORY_OOB);
-        ip += 6;
-        NEXT();
-    }
-
     /* ---- memory ---- */
 #define LOAD_AT(ea_expr, T, conv, len)                                         \
     {                                                                          \
@@ -596,6 +543,64 @@ dispatch:
         if (b == 0) TRAP(WASM_TRAP_DIV_ZERO);
         S(1) = a % b;
         ip += 4;
+        NEXT();
+    }
+
+    /* ---- v128: two slots; the lane work is simd.c's.  Last, so the
+       handlers above keep the code layout they had without SIMD. ---- */
+    COLD_OP(V128_COPY) {
+        wasm_val lo = S(2), hi = fp[ip[2] + 1];
+        S(1) = lo;
+        fp[ip[1] + 1] = hi;
+        ip += 3;
+        NEXT();
+    }
+    COLD_OP(V128_CONST) {
+        S(1) = (uint64_t)ip[2] | (uint64_t)ip[3] << 32;
+        fp[ip[1] + 1] = (uint64_t)ip[4] | (uint64_t)ip[5] << 32;
+        ip += 6;
+        NEXT();
+    }
+    COLD_OP(V128_SELECT) {
+        const wasm_val *src = (uint32_t)S(4) ? &S(2) : &S(3);
+        wasm_val lo = src[0], hi = src[1];
+        S(1) = lo;
+        fp[ip[1] + 1] = hi;
+        ip += 5;
+        NEXT();
+    }
+    COLD_OP(V128_GLOBAL_GET) {
+        const wasm_global *g = inst->globals[ip[2]];
+        S(1) = g->value;
+        fp[ip[1] + 1] = g->value_hi;
+        ip += 3;
+        NEXT();
+    }
+    COLD_OP(V128_GLOBAL_SET) {
+        wasm_global *g = inst->globals[ip[2]];
+        g->value = S(1);
+        g->value_hi = fp[ip[1] + 1];
+        ip += 3;
+        NEXT();
+    }
+    COLD_OP(SIMD) {
+        wasm_simd_exec(fp, ip);
+        ip += 6;
+        NEXT();
+    }
+    COLD_OP(SIMD_SHUFFLE) {
+        wasm_simd_shuffle(fp, ip);
+        ip += 8;
+        NEXT();
+    }
+    COLD_OP(SIMD_LOAD) {
+        if (!wasm_simd_load(fp, ip, mem, memsize)) TRAP(WASM_TRAP_MEMORY_OOB);
+        ip += 7;
+        NEXT();
+    }
+    COLD_OP(SIMD_STORE) {
+        if (!wasm_simd_store(fp, ip, mem, memsize)) TRAP(WASM_TRAP_MEMORY_OOB);
+        ip += 6;
         NEXT();
     }
 
