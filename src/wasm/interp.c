@@ -546,8 +546,9 @@ dispatch:
         NEXT();
     }
 
-    /* ---- v128: two slots; the lane work is simd.c's.  Last, so the
-       handlers above keep the code layout they had without SIMD. ---- */
+    /* ---- v128: two slots; the lane work is simd.c's.  Cold handlers,
+       so GCC keeps them out of the hot handlers' layout (README.md,
+       "v128: two slots"). ---- */
     COLD_OP(V128_COPY) {
         wasm_val lo = S(2), hi = fp[ip[2] + 1];
         S(1) = lo;

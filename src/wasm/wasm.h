@@ -307,7 +307,7 @@ wasm_global *wasm_global_new(wasm_store *store, wasm_globaltype type, wasm_val v
 wasm_val wasm_global_get(const wasm_global *global);
 /* Both cells of a global: a v128's two, or the value and a zero. */
 void wasm_global_get_cells(const wasm_global *global, wasm_val out[2]);
-/* Fails on an immutable global. */
+/* Fails on an immutable global.  Of a v128 global it sets the low cell. */
 bool wasm_global_set(wasm_global *global, wasm_val value);
 wasm_globaltype wasm_global_type(const wasm_global *global);
 
