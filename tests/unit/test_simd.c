@@ -1,7 +1,9 @@
 /*
  * test_simd.c - v128 values through the API (wasm.h): two cells each in
  * calls, low cell first, mixed with scalar values; v128 globals; v128
- * locals and block results in loops and branches; a trapping v128 load;
+ * locals and block results in loops and branches, and the moves of
+ * v128 values at br_table, if, call_indirect, tee and select; a trapping
+ * v128 load;
  * host functions refused for v128 types.  The lane semantics are the
  * spec testsuite's simd_*.wast files.
  */
@@ -105,6 +107,54 @@ TEST(test_simd_load_out_of_bounds_traps_with_location)
     CHECK_STATUS(wasm_func_call(f, &arg, res, &err), WASM_TRAP, err);
     CHECK_EQ(err.trap, WASM_TRAP_MEMORY_OOB);
     CHECK_HAS(err.message, "byte 0x");
+    unit_close(&env);
+}
+
+/* i32x4 lanes as two cells. */
+#define I32X4(a, b, c, d)                                                      \
+    (uint32_t)(a) | (uint64_t)(uint32_t)(b) << 32, (uint32_t)(c) | (uint64_t)(uint32_t)(d) << 32
+
+/* Branches, if with parameters, call_indirect, tee and select into the
+   local being read, a loop with a v128 parameter: the moves of v128
+   values between slots that the compiler emits at control flow. */
+TEST(test_simd_control_flow_moves_v128)
+{
+    static const struct {
+        const char *name;
+        uint32_t nargs, nres;
+        wasm_val args[4], want[4];
+    } cases[] = {
+        {"br_table", 3, 2, {0, I32X4(1, 2, 3, 4)}, {I32X4(1, 2, 3, 4)}},
+        {"br_table", 3, 2, {1, I32X4(1, 2, 3, 4)}, {I32X4(11, 12, 13, 14)}},
+        {"br_table", 3, 2, {2, I32X4(1, 2, 3, 4)}, {I32X4(111, 112, 113, 114)}},
+        {"br_table", 3, 2, {9, I32X4(1, 2, 3, 4)}, {I32X4(111, 112, 113, 114)}},
+        {"if_params", 3, 3, {1, I32X4(1, 2, 3, 4)}, {I32X4(-1, -2, -3, -4), 1}},
+        {"if_params", 3, 3, {0, I32X4(1, 2, 3, 4)}, {I32X4(1, 2, 3, 4), 7}},
+        {"call_indirect", 3, 3, {0, I32X4(1, 2, 3, 4)}, {3, I32X4(4, 5, 6, 7)}},
+        {"call_indirect", 3, 3, {1, I32X4(1, 2, 3, 4)}, {3, I32X4(1, 2, 3, 4)}},
+        {"tee", 2, 2, {I32X4(1, 2, 3, 4)}, {I32X4(0, 2, 6, 12)}},
+        {"select_self", 3, 2, {I32X4(1, 2, 3, 4), 1}, {I32X4(-2, -3, -4, -5)}},
+        {"select_self", 3, 2, {I32X4(1, 2, 3, 4), 0}, {I32X4(1, 2, 3, 4)}},
+        {"br_values", 2, 4, {I32X4(1, 2, 3, 4)}, {7, I32X4(1, 2, 3, 4), 0x3fc00000}},
+        {"loop_param", 1, 2, {5}, {5, 10}},
+    };
+    unit_env env;
+    REQUIRE(unit_open(&env, "simd", NULL, NULL, 0));
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        wasm_func *f = export_func(&env, cases[i].name);
+        if (!f) continue;
+        const wasm_functype *t = wasm_func_type(f);
+        CHECK_EQ(wasm_type_cells(t->params, t->nparams), cases[i].nargs);
+        CHECK_EQ(wasm_type_cells(t->results, t->nresults), cases[i].nres);
+        wasm_val res[4] = {0};
+        wasm_error err;
+        wasm_error_clear(&err);
+        if (!CHECK_OK(wasm_func_call(f, cases[i].args, res, &err), err)) continue;
+        for (uint32_t k = 0; k < cases[i].nres; k++)
+            test_check(res[k] == cases[i].want[k], __FILE__, __LINE__,
+                       "case %zu (%s): cell %u is 0x%016llx, want 0x%016llx", i, cases[i].name,
+                       k, (unsigned long long)res[k], (unsigned long long)cases[i].want[k]);
+    }
     unit_close(&env);
 }
 
