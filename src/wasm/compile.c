@@ -58,8 +58,10 @@ typedef struct compiler {
     wasm_error *err;
     const int32_t *dispatch;
     uint32_t func_index, nlocals, nresults;  /* nlocals: slots of the locals */
-    uint32_t *lslot;        /* first slot of each local (parameters first) */
-    uint8_t *lwide;         /* each local is a v128 */
+    struct clocal {
+        uint32_t slot;      /* its first slot */
+        bool wide;          /* a v128 */
+    } *locals;              /* parameters first */
     uint32_t caplocals;
     uint32_t *code;
     uint32_t ncode, capcode;
@@ -801,7 +803,7 @@ static bool names_local(const compiler *c, uint32_t x, uint32_t below)
 
 static void compile_local_set(compiler *c, uint32_t index, bool tee)
 {
-    uint32_t top = c->h - 1, x = c->lslot[index];
+    uint32_t top = c->h - 1, x = c->locals[index].slot;
     centry *e = &c->stack[top];
     if (e->kind == E_LOCAL && e->local == x) {
         if (!tee) c->h--;
@@ -978,7 +980,8 @@ static void compile_instr(compiler *c, wasm_reader *r, const wasm_instr *in)
         break;
     }
     case OP_LOCAL_GET:
-        push(c, (centry){.kind = E_LOCAL, .local = c->lslot[in->a], .wide = c->lwide[in->a]});
+        push(c, (centry){.kind = E_LOCAL, .local = c->locals[in->a].slot,
+                         .wide = c->locals[in->a].wide});
         break;
     case OP_LOCAL_SET: compile_local_set(c, in->a, false); break;
     case OP_LOCAL_TEE: compile_local_set(c, in->a, true); break;
@@ -1047,26 +1050,17 @@ static bool reachable(compiler *c, const wasm_instr *in, uint32_t *skip_depth)
    Sets c->nlocals to the slots of all locals; returns the parameters'. */
 static uint32_t layout_locals(compiler *c, const wasm_functype *t, const wasm_code *body)
 {
-    uint32_t n = t->nparams + body->nlocals, slot = 0, params = 0;
-    if (!grow(c, (void **)&c->lslot, &c->caplocals, n + 1, sizeof(uint32_t))) return 0;
-    uint8_t *w = realloc(c->lwide, c->caplocals);
-    if (!w) {
-        fail(c, WASM_NOMEM, "out of memory while compiling");
-        return 0;
-    }
-    c->lwide = w;
-    uint32_t i = 0;
+    uint32_t n = t->nparams + body->nlocals, slot = 0, params = 0, i = 0;
+    if (!grow(c, (void **)&c->locals, &c->caplocals, n + 1, sizeof *c->locals)) return 0;
     for (; i < t->nparams; i++) {
-        c->lwide[i] = t->params[i] == WASM_V128;
-        c->lslot[i] = slot;
-        slot += 1u + c->lwide[i];
+        c->locals[i] = (struct clocal){slot, t->params[i] == WASM_V128};
+        slot += 1u + c->locals[i].wide;
     }
     params = slot;
     for (uint32_t k = 0; k < body->nruns; k++) {
         bool wide = body->runs[k].type == WASM_V128;
         for (uint32_t j = 0; j < body->runs[k].count; j++, i++) {
-            c->lwide[i] = wide;
-            c->lslot[i] = slot;
+            c->locals[i] = (struct clocal){slot, wide};
             slot += 1u + wide;
         }
     }
@@ -1124,7 +1118,8 @@ static wasm_status compile_func(compiler *c, uint32_t code_index, wasm_compiled 
     c->code[enter + 4] = c->straight ? c->straight : 1;
 
     *out = (wasm_compiled){.func_index = c->func_index, .nparams = t->nparams,
-                           .nresults = t->nresults, .nlocals = c->nlocals,
+                           .nresults = t->nresults, .param_cells = nparam_slots,
+                           .result_cells = result_cells, .nlocals = c->nlocals,
                            .frame_slots = slots, .ncode = c->ncode, .npcmap = c->npcmap};
     out->code = malloc((size_t)c->ncode * sizeof(uint32_t));
     out->pcmap = malloc((size_t)(c->npcmap ? c->npcmap : 1) * sizeof(wasm_pcmap));
@@ -1150,8 +1145,7 @@ wasm_status wasm_compile(wasm_module *m, wasm_error *err)
     free(c.frames);
     free(c.pcmap);
     free(c.stubs);
-    free(c.lslot);
-    free(c.lwide);
+    free(c.locals);
     return st;
 }
 

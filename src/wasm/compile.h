@@ -21,7 +21,8 @@ typedef struct wasm_compiled {
     uint32_t ncode;
     uint32_t func_index;       /* in the module's function index space */
     uint32_t nparams, nresults;
-    uint32_t nlocals;          /* parameters included */
+    uint32_t param_cells, result_cells; /* a v128 counts two */
+    uint32_t nlocals;          /* slots of the locals, parameters included */
     uint32_t frame_slots;      /* locals + the deepest operand stack */
     wasm_pcmap *pcmap;
     uint32_t npcmap;

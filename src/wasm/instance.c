@@ -83,7 +83,10 @@ static wasm_val eval_const(const wasm_instance *inst, wasm_expr e, wasm_val *hi)
         switch (in.op) {
         case OP_I32_CONST: v = (uint32_t)in.val; break;
         case OP_I64_CONST: case OP_F32_CONST: case OP_F64_CONST: v = in.val; break;
-        case OP_V128_CONST: v = in.val, h = in.val_hi; break;
+        case OP_V128_CONST:
+            v = in.val;
+            h = in.val_hi;
+            break;
         case OP_REF_NULL: v = 0; break;
         case OP_REF_FUNC: v = (uint64_t)(uintptr_t)inst->funcs[in.a]; break;
         case OP_GLOBAL_GET:
@@ -131,6 +134,8 @@ static wasm_status allocate(wasm_store *s, wasm_instance *inst, const wasm_exter
         wasm_func *f = &inst->own_funcs[i];
         uint32_t t = m->func_types[m->nfunc_imports + i];
         *f = (wasm_func){.type = &m->types[t], .store = s, .inst = inst,
+                         .param_cells = m->compiled[i].param_cells,
+                         .result_cells = m->compiled[i].result_cells,
                          .code = &m->compiled[i], .type_canon = m->type_canon[t]};
         inst->funcs[m->nfunc_imports + i] = f;
     }

@@ -124,6 +124,8 @@ wasm_func *wasm_func_new_host(wasm_store *s, const wasm_functype *type, wasm_hos
     if (type->nresults) memcpy(types + type->nparams, type->results, type->nresults);
     f->owned = (wasm_functype){type->nparams, type->nresults, types, types + type->nparams};
     f->type = &f->owned;
+    f->param_cells = type->nparams;
+    f->result_cells = type->nresults;
     f->store = s;
     f->host = fn;
     f->user = user;
@@ -209,8 +211,7 @@ wasm_status wasm_func_call(wasm_func *f, const wasm_val *args, wasm_val *results
         return wasm_error_set(err, WASM_LIMIT, "host and guest calls nested too deeply");
     const wasm_functype *t = f->type;
     /* cells, not values: a v128 takes two (host functions have none) */
-    uint32_t np = wasm_type_cells(t->params, t->nparams);
-    uint32_t nr = wasm_type_cells(t->results, t->nresults);
+    uint32_t np = f->param_cells, nr = f->result_cells;
     size_t need = np > nr ? np : nr;
     wasm_val *base = s->sp;
     if ((size_t)(s->stack_end - base) < need + 1) {

@@ -36,6 +36,7 @@ struct wasm_global {
 
 struct wasm_func {
     const wasm_functype *type;
+    uint32_t param_cells, result_cells; /* wasm_type_cells of the type */
     wasm_store *store;
     wasm_instance *inst;              /* wasm functions */
     const wasm_compiled *code;        /* wasm functions */
