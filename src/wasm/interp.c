@@ -31,8 +31,13 @@
 #define WASM_COMPUTED_GOTO 1
 #define OP(name) L_##name:
 /* A handler GCC may move out of the way of the others (the label
-   attribute is GCC's __builtin_expect for computed goto). */
+   attribute is GCC's __builtin_expect for computed goto; clang has no
+   such attribute on labels). */
+#if defined(__GNUC__) && !defined(__clang__)
 #define COLD_OP(name) L_##name: __attribute__((cold));
+#else
+#define COLD_OP(name) L_##name:
+#endif
 #define NEXT() goto *(void *)((char *)&&L_ENTER + (int32_t)*ip)
 #endif
 
