@@ -66,6 +66,7 @@ typedef struct ext_blk {
 typedef struct ext_kernel {
     uint8_t *base;       /* address space reserved for `limit` bytes (lazily) */
     uint64_t reserved, committed; /* readable and writable: [base, base+committed) */
+    bool huge;           /* advised onto huge pages (kernel.c) */
     uint64_t limit;      /* offsets + block records may not exceed it */
     uint64_t top;        /* where the next fresh block goes */
     ext_blk *blocks;

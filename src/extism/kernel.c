@@ -27,6 +27,7 @@
 #define KERNEL_FIRST 8u                  /* the first block's offset */
 #define KERNEL_ALIGN 8u
 #define KERNEL_STEP (64u * 1024)         /* commit granularity */
+#define KERNEL_HUGE_FROM (4u * 1024 * 1024) /* committed bytes: see commit() */
 /* Committed bytes kept over a reset: a plugin called again and again with
    big inputs does not fault its pages in each time, while one huge call
    does not pin its memory forever. */
@@ -59,9 +60,6 @@ static bool commit(ext_kernel *k, uint64_t end)
                        -1, 0);
         if (p == MAP_FAILED) return false;
         k->base = p;
-#ifdef MADV_HUGEPAGE
-        madvise(p, k->reserved, MADV_HUGEPAGE);  /* as for wasm memories (src/wasm/memory.c) */
-#endif
     }
     uint64_t want = k->committed * 2 > end ? k->committed * 2 : end;
     want = round_up(want < KERNEL_STEP ? KERNEL_STEP : want, KERNEL_STEP);
@@ -69,6 +67,14 @@ static bool commit(ext_kernel *k, uint64_t end)
     if (mprotect(k->base + k->committed, want - k->committed, PROT_READ | PROT_WRITE) != 0)
         return false;
     k->committed = want;
+#ifdef MADV_HUGEPAGE
+    /* as for wasm memories (src/wasm/memory.c): 2 MiB pages once it holds
+       megabytes, no system call while it is small */
+    if (!k->huge && want >= KERNEL_HUGE_FROM) {
+        madvise(k->base, k->reserved, MADV_HUGEPAGE);
+        k->huge = true;
+    }
+#endif
     return true;
 }
 
@@ -84,9 +90,7 @@ void ext_kernel_reset(ext_kernel *k)
                        MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0);
         if (p != MAP_FAILED) {
             k->committed = KERNEL_KEEP;
-#ifdef MADV_HUGEPAGE
-            madvise(p, k->reserved - KERNEL_KEEP, MADV_HUGEPAGE);  /* a fresh mapping forgets it */
-#endif
+            k->huge = false;  /* a fresh mapping forgets the advice */
         }
     }
 }

@@ -12,6 +12,7 @@
 #include "runtime.h"
 
 #define PAGE 65536ull
+#define HUGE_PAGES_FROM (4ull << 20)  /* bytes: see wasm_memory_grow */
 
 wasm_memory *wasm_memory_create(wasm_limits type, uint32_t cap, wasm_error *err)
 {
@@ -40,12 +41,6 @@ wasm_memory *wasm_memory_create(wasm_limits type, uint32_t cap, wasm_error *err)
             return NULL;
         }
         mem->base = p;
-#ifdef MADV_HUGEPAGE
-        /* A memory that grows to megabytes (a plugin holding manifests)
-           then takes a page fault and a zeroing per 2 MiB, not per 4 KiB;
-           one smaller than an aligned 2 MiB stays on small pages. */
-        madvise(p, mem->reserved, MADV_HUGEPAGE);
-#endif
     }
     if (wasm_memory_grow(mem, type.min) < 0) {
         wasm_memory_release(mem);
@@ -77,6 +72,16 @@ int64_t wasm_memory_grow(wasm_memory *mem, uint32_t delta)
     }
     mem->pages = old + delta;
     mem->size = new_size;
+#ifdef MADV_HUGEPAGE
+    /* A memory that grows to megabytes (a plugin holding manifests) then
+       takes a page fault and a zeroing per 2 MiB, not per 4 KiB.  Asked
+       once it is that large, so a small sandbox spends no system call on
+       it. */
+    if (!mem->huge && new_size >= HUGE_PAGES_FROM) {
+        madvise(mem->base, mem->reserved, MADV_HUGEPAGE);
+        mem->huge = true;
+    }
+#endif
     return old;
 }
 

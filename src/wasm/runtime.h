@@ -19,6 +19,7 @@ struct wasm_memory {
     uint32_t pages, max_pages;
     size_t reserved;      /* bytes mapped (PROT_NONE beyond size) */
     uint32_t refused;     /* grows refused so far */
+    bool huge;            /* advised onto huge pages (memory.c) */
     wasm_limits type;     /* as declared; max is the declared one */
 };
 
