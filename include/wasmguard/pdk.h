@@ -7,8 +7,12 @@
  *
  * Building a plugin
  *
- *   clang --target=wasm32-wasi -O2 -mexec-model=reactor -Iinclude \
+ *   clang --target=wasm32-wasi -O2 -mexec-model=reactor -mbulk-memory -Iinclude \
  *         -o plugin.wasm plugin.c
+ *
+ * (-mbulk-memory makes memcpy and memset single memory.copy/memory.fill
+ * instructions, which wasmguard runs at native speed, instead of loops
+ * in wasi-libc; WebAssembly 2.0 runtimes, Extism's among them, have it.)
  *
  * A reactor has no _start: its exports are the functions marked with
  * PDK_FN (or PDK_EXPORT), and wasi-libc's _initialize runs once before
