@@ -135,6 +135,11 @@ int32_t ext_plugin_rc(const ext_plugin *p);
 bool ext_plugin_has_function(const ext_plugin *p, const char *func);
 /* Stops a running call (thread-safe); the next call runs normally. */
 void ext_plugin_cancel(ext_plugin *p);
+/* Stops the running call and every later one, _initialize included
+   (thread-safe): unlike ext_plugin_cancel, a stop that arrives between
+   calls, or just as one starts, is not lost.  Such calls fail with
+   WASM_INTERRUPTED, message "cancelled". */
+void ext_plugin_stop(ext_plugin *p);
 void ext_plugin_free(ext_plugin *p);
 
 /* What a plugin has used so far (since ext_plugin_new), for learning

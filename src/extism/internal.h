@@ -159,6 +159,7 @@ struct ext_plugin {
     char init_error[WASM_ERROR_MESSAGE_MAX];
 
     atomic_bool cancelled;
+    atomic_bool stopped;       /* ext_plugin_stop: every call from now on is cancelled */
 
     /* usage (ext_plugin_usage): config reads, host function calls, ... */
     ext_usage usage;

@@ -342,6 +342,9 @@ static void set_limits(ext_plugin *p, const ext_manifest *m, const ext_options *
 static void arm(ext_plugin *p)
 {
     wasm_store_clear_interrupt(p->store);
+    /* After the clear: a stop that raced it is raised again (both are
+       seq_cst, so either this load sees it or its interrupt comes after). */
+    if (atomic_load(&p->stopped)) wasm_store_interrupt(p->store);
     wasm_store_set_fuel(p->store, p->fuel);
     uint64_t deadline = 0;
     if (p->has_timeout) {
@@ -425,6 +428,7 @@ ext_plugin *ext_plugin_new(const wasm_module *const *modules, const ext_manifest
     ext_plugin *p = calloc(1, sizeof *p);
     if (!p) goto nomem;
     atomic_init(&p->cancelled, false);
+    atomic_init(&p->stopped, false);
     p->rc = -1;
     set_limits(p, manifest, opts);
     p->name = strdup(opts->name ? opts->name : "plugin");
@@ -499,7 +503,8 @@ static const char *stop_reason(ext_plugin *p, wasm_status st, const wasm_error *
     if (st == WASM_INTERRUPTED) {
         /* Only a cancel or the deadline raise it; a cancel that raced the
            start of the call leaves the flag cleared, hence the second test. */
-        if (atomic_load(&p->cancelled) || !p->has_timeout) return EXT_MSG_CANCELLED;
+        if (atomic_load(&p->cancelled) || atomic_load(&p->stopped) || !p->has_timeout)
+            return EXT_MSG_CANCELLED;
         snprintf(detail, sizeof detail, "timeout_ms: %llu", (unsigned long long)p->timeout_ms);
         ext_plugin_record_limit(p, "timeout", detail);
         return EXT_MSG_TIMEOUT;
@@ -689,6 +694,12 @@ bool ext_plugin_has_function(const ext_plugin *p, const char *func)
 void ext_plugin_cancel(ext_plugin *p)
 {
     atomic_store(&p->cancelled, true);
+    wasm_store_interrupt(p->store);
+}
+
+void ext_plugin_stop(ext_plugin *p)
+{
+    atomic_store(&p->stopped, true);  /* before the interrupt: see arm() */
     wasm_store_interrupt(p->store);
 }
 
