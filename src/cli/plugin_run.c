@@ -136,6 +136,7 @@ int cli_helm_fail(helm_error_kind kind, const helm_error *err)
         [HELM_ERR_REFUSED] = CLI_HELM_EXIT_REFUSED,
         [HELM_ERR_INPUT] = CLI_HELM_EXIT_USAGE,
         [HELM_ERR_HOST] = CLI_HELM_EXIT_OTHER,
+        [HELM_ERR_CANCELLED] = CLI_HELM_EXIT_TIMEOUT,  /* the CLI sets no stop hook */
     };
     if (kind == HELM_ERR_NONE) return CLI_EXIT_OK;
     int code = (unsigned)kind < sizeof codes / sizeof codes[0] ? codes[kind] : CLI_HELM_EXIT_OTHER;

@@ -447,6 +447,7 @@ typedef enum helm_error_kind {
                            asking for more than the grants approved at install */
     HELM_ERR_INPUT,     /* the input cannot be made (text that is not UTF-8) */
     HELM_ERR_HOST,      /* anything else on our side (memory, I/O) */
+    HELM_ERR_CANCELLED, /* helm_run_options.stop stopped it */
 } helm_error_kind;
 
 #define HELM_ERROR_MAX (WASM_ERROR_MESSAGE_MAX + 160)
@@ -506,6 +507,22 @@ void helm_usage_free(helm_usage *u);
    on a write error. */
 bool helm_learn_write(const helm_plugin *p, const helm_usage *u, FILE *out);
 
+/* How another thread stops invocations (the C library's
+   wg_helm_canceller, api.c); all three are called on the invocation's
+   thread.  attach gets each sandbox once it is made, before any guest
+   function of its runs (a wasm start function runs while it is made,
+   under the timeout only), and may stop it from then on with
+   ext_plugin_stop; it returns false when the invocation is to stop at
+   once.  detach comes before the sandbox is freed.  stopped says whether
+   a failed invocation was stopped so: its message is then "cancelled",
+   whatever the sandbox reported. */
+typedef struct helm_stop_hook {
+    bool (*attach)(void *user, ext_plugin *sandbox);
+    void (*detach)(void *user, ext_plugin *sandbox);
+    bool (*stopped)(void *user);
+    void *user;
+} helm_stop_hook;
+
 typedef struct helm_run_options {
     helm_limits ceiling;            /* helm_run_options_default: the defaults */
     ext_log_level log_level;        /* default EXT_LOG_WARN */
@@ -519,6 +536,7 @@ typedef struct helm_run_options {
     size_t nenv;                    /*   helm_plugin_env's */
     int64_t fuel;                   /* < 0: unlimited (default) */
     helm_usage *learn;              /* non-NULL: record what the plugin used */
+    const helm_stop_hook *stop;     /* NULL: only the timeout stops it */
 } helm_run_options;
 
 void helm_run_options_default(helm_run_options *o);

@@ -243,6 +243,13 @@ static wasm_module *load_module(const helm_plugin *p, helm_error *err)
 
 /* ---- Failures ------------------------------------------------------------- */
 
+/* True when the stop hook stopped the invocation. */
+static bool stopped(const invocation *inv)
+{
+    const helm_stop_hook *h = inv->o->stop;
+    return h && h->stopped && h->stopped(h->user);
+}
+
 /* True when msg is the runtime's own wording for a bare non-zero code, so
    the plugin set no message of its own (the runtime has no flag for it). */
 static bool bare_code(const char *msg, int32_t rc)
@@ -258,6 +265,8 @@ static helm_error_kind call_failed(const invocation *inv, wasm_status st, const 
 {
     const helm_plugin *p = inv->p;
     const char *msg = we->message[0] ? we->message : wasm_status_name(st);
+    /* Whatever a stop made of the call (an interrupt, a failed request). */
+    if (stopped(inv)) return helm_run_fail(err, p, HELM_ERR_CANCELLED, HELM_MSG_CANCELLED);
     if (st == WASM_INTERRUPTED)
         return helm_run_fail(err, p, HELM_ERR_TIMEOUT, HELM_MSG_TIMEOUT, (unsigned long long)inv->timeout_ms);
     if (inv->memory_hit)
@@ -286,6 +295,7 @@ static helm_error_kind call_failed(const invocation *inv, wasm_status st, const 
 static helm_error_kind load_failed(const invocation *inv, const wasm_error *we, helm_error *err)
 {
     const char *msg = we->message[0] ? we->message : wasm_status_name(we->status);
+    if (stopped(inv)) return helm_run_fail(err, inv->p, HELM_ERR_CANCELLED, HELM_MSG_CANCELLED);
     switch (we->status) {
     case WASM_LIMIT:
         return helm_run_fail(err, inv->p, HELM_ERR_MEMORY, HELM_MSG_MEMORY_LOAD, inv->max_pages,
@@ -333,6 +343,8 @@ static helm_error_kind run_sandbox(invocation *inv, const wasm_module *mod, cons
     size_t nfns = 0;
     char **own_env = NULL;
     ext_plugin *plugin = NULL;
+    const helm_stop_hook *hook = inv->o->stop;
+    bool attached = false;
     uint64_t t0 = 0;
     helm_error_kind kind = pick_host_fns(inv, &fns, &nfns, err);
     if (kind != HELM_ERR_NONE) goto done;
@@ -376,6 +388,14 @@ static helm_error_kind run_sandbox(invocation *inv, const wasm_module *mod, cons
         kind = load_failed(inv, &we, err);
         goto done;
     }
+    /* From here another thread may stop it; detached before it is freed. */
+    if (hook && hook->attach) {
+        if (!hook->attach(hook->user, plugin)) {
+            kind = helm_run_fail(err, p, HELM_ERR_CANCELLED, HELM_MSG_CANCELLED);
+            goto done;
+        }
+        attached = true;
+    }
     const char *entry = p->extism.entry_func && p->extism.entry_func[0] ? p->extism.entry_func
                                                                           : HELM_DEFAULT_ENTRY;
     if (!ext_plugin_has_function(plugin, entry)) {
@@ -404,6 +424,7 @@ done:
     if (plugin && inv->o->learn)
         helm_learn_collect(inv->o->learn, ext_plugin_usage(plugin), kind,
                            helm_learn_now_ns() - t0);
+    if (attached && hook->detach) hook->detach(hook->user, plugin);
     ext_plugin_free(plugin);  /* removes the temp dir */
     if (own_env) helm_strings_free(own_env);
     free(fns);
@@ -425,6 +446,8 @@ helm_error_kind helm_plugin_invoke(const helm_plugin *p, const helm_run_options 
         return helm_run_fail(err, p, HELM_ERR_REFUSED, HELM_MSG_SUBPROCESS,
                     p->runtime ? p->runtime : "subprocess");
     invocation inv = {.p = p, .o = o};
+    /* Stopped before it began: not even the module is read. */
+    if (stopped(&inv)) return helm_run_fail(err, p, HELM_ERR_CANCELLED, HELM_MSG_CANCELLED);
     inv.g = guard_new((const char *const *)p->extism.allowed_hosts, p->extism.nallowed_hosts,
                       o->audit_file, audit_event, &inv);
     if (!inv.g) return helm_run_fail(err, p, HELM_ERR_HOST, HELM_MSG_NOMEM);

@@ -15,6 +15,7 @@
 #define HELM_MSG_NO_ENTRY "no entry function \"%s\" (entryFuncName) of type () -> i32"
 #define HELM_MSG_EXITED "plugin exited with code %d"
 #define HELM_MSG_TIMEOUT "timeout after %llu ms"
+#define HELM_MSG_CANCELLED "cancelled"
 #define HELM_MSG_MEMORY "memory cap of %u pages (%u MiB) reached: %s"
 #define HELM_MSG_MEMORY_LOAD "memory cap of %u pages (%u MiB): %s"
 #define HELM_MSG_TRAP "trap: %s"
