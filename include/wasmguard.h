@@ -314,7 +314,8 @@ void wg_plugin_free(wg_plugin *plugin);
                       failed on the host's side
      WG_EXIT          it returned or exited non-zero without a message
      WG_TRAP          it trapped
-     WG_INTERRUPTED   its timeout expired
+     WG_INTERRUPTED   its timeout expired, or wg_helm_cancel stopped it
+                      (the message is then "plugin NAME: cancelled")
      WG_LIMIT         a limit stopped it: memory (the message says so),
                       output, input, vars, fuel
      WG_BAD_OUTPUT    its output is not its type's output message
@@ -327,10 +328,14 @@ void wg_plugin_free(wg_plugin *plugin);
 
    A set never changes once loaded: its plugins may be run from any number
    of threads at once, each run in its own sandbox.  Host function and
-   audit callbacks run on the thread of the run that calls them. */
+   audit callbacks run on the thread of the run that calls them.  A
+   canceller may be used by any number of threads at once; a learning
+   record by one run at a time. */
 
 typedef struct wg_helm_plugins wg_helm_plugins;
 typedef struct wg_helm_plugin wg_helm_plugin;  /* one of a set, valid while it is */
+typedef struct wg_helm_canceller wg_helm_canceller;
+typedef struct wg_helm_learned wg_helm_learned;
 
 /* Loads the plugins of the directories of plugins_path, colon-separated
    as $HELM_PLUGINS; NULL: Helm's, i.e. $HELM_PLUGINS, else
@@ -399,11 +404,72 @@ typedef struct wg_helm_options {
        it, before the plugin runs.  The rest are not linked. */
     const wg_host_function *host_functions;
     size_t nhost_functions;
+
+    /* Runs with these options stop when wg_helm_cancel(canceller) is
+       called (NULL: only the timeout stops them). */
+    wg_helm_canceller *canceller;
+
+    /* Learn mode (`wasmguard plugin run --learn`): each run records what
+       the plugin used into learned (NULL: nothing is recorded), which
+       then gives the smallest runtimeConfig that would have sufficed.  A
+       record is used by one run at a time. */
+    wg_helm_learned *learned;
 } wg_helm_options;
 
 /* Defaults: the default ceilings, no fuel limit, log level WG_LOG_WARN,
-   no log, no audit, no host functions. */
+   no log, no audit, no host functions, no canceller, no learning. */
 void wg_helm_options_init(wg_helm_options *opts);
+
+/* Stopping runs from another thread (Ctrl-C, a deadline):
+
+     wg_helm_canceller *c = wg_helm_canceller_new(&err);
+     o.canceller = c;
+     ... wg_helm_run_cli(p, &o, ...) on one thread, wg_helm_cancel(c) on
+     another: the run fails with WG_INTERRUPTED, "plugin NAME: cancelled" ...
+     wg_helm_canceller_free(c);   after the runs using it have returned
+
+   wg_helm_cancel stops every run using the canceller: those running
+   stop as soon as the plugin's code or a host call of its (an HTTP
+   request, a wait) notices, and those started after it stop before the
+   plugin runs, until wg_helm_canceller_reset.  A run that finished
+   before the cancel reached it keeps its result.  A cancelled run is
+   freed as any other: its sandbox and temp dir are removed before it
+   returns.  Thread-safe, save that _free must come after every run
+   using the canceller has returned.  They take a mutex, so they are not
+   async-signal-safe: on Ctrl-C, cancel from a thread (one in sigwait,
+   say), not from the signal handler. */
+wg_helm_canceller *wg_helm_canceller_new(wg_error *err);
+void wg_helm_canceller_free(wg_helm_canceller *canceller);  /* NULL is ignored */
+void wg_helm_cancel(wg_helm_canceller *canceller);           /* NULL is ignored */
+/* Runs started from now on run again; runs cancelled stay cancelled. */
+void wg_helm_canceller_reset(wg_helm_canceller *canceller); /* NULL is ignored */
+/* Whether wg_helm_cancel was called since it was made or reset. */
+bool wg_helm_cancelled(const wg_helm_canceller *canceller);
+
+/* Learn mode: what runs used, as `wasmguard plugin run --learn` prints
+   it.  Every run given the record (wg_helm_options.learned) adds to it,
+   failed runs too (the YAML then says it may need more):
+
+     wg_helm_learned *l = wg_helm_learned_new(&err);
+     o.learned = l;
+     wg_helm_run_cli(p, &o, args, nargs, stdout, &err);
+     char *yaml = wg_helm_learned_yaml(l, p, &err);   free() it
+     wg_helm_learned_free(l);
+
+   A record belongs to one plugin and is used by one run at a time. */
+wg_helm_learned *wg_helm_learned_new(wg_error *err);
+void wg_helm_learned_free(wg_helm_learned *learned);  /* NULL is ignored */
+/* Whether a run made a sandbox, so there is something to learn. */
+bool wg_helm_learned_ran(const wg_helm_learned *learned);
+/* The smallest runtimeConfig that would have sufficed for what was
+   recorded, as YAML for plugin's plugin.yaml (comments, then a
+   "runtimeConfig:" block: memory.maxPages, timeout, and only what was
+   used of maxHttpResponseBytes, maxVarBytes, allowedHosts, a temp dir,
+   hostFunctions, config, entryFuncName; denied hosts as comments).
+   malloc'd, free() it; NULL with WG_BAD_ARGUMENT when no run made a
+   sandbox, WG_NOMEM when out of memory. */
+char *wg_helm_learned_yaml(const wg_helm_learned *learned, const wg_helm_plugin *plugin,
+                           wg_error *err);
 
 /* cli/v1: runs the plugin with args (UTF-8) as its extraArgs.  Its stdin,
    stdout and stderr are this process's, as under Helm; the data of its

@@ -9,7 +9,14 @@
  * with the Extism part), and, when the set was loaded from an explicit
  * path, the plugin's environment with HELM_PLUGINS set to it.  Failures
  * keep run.c's one-line message; the kind becomes a wg_status.
+ *
+ * A canceller plugs into run.c's stop hook (helm_stop_hook): each run
+ * links a registration on its stack into the canceller's list while its
+ * sandbox lives, and wg_helm_cancel stops every linked sandbox
+ * (ext_plugin_stop, which a call starting later cannot miss).  A
+ * learning record is run.c's helm_usage, written out by learn.c.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +29,8 @@
 #define HAPI_MSG_NOMEM "out of memory"
 #define HAPI_MSG_NULL "%s: %s is NULL"
 #define HAPI_MSG_LOG_LEVEL "option log_level: %d is not a log level"
+#define HAPI_MSG_MUTEX "wg_helm_canceller_new: cannot make a mutex"
+#define HAPI_MSG_NOT_RAN "wg_helm_learned_yaml: plugin %s: no run made a sandbox, nothing was learned"
 
 #define HELM_PLUGINS_VAR "HELM_PLUGINS="
 
@@ -57,6 +66,7 @@ static wg_status kind_status(helm_error_kind kind)
     case HELM_ERR_REFUSED: return WG_REFUSED;
     case HELM_ERR_INPUT: return WG_BAD_ARGUMENT;
     case HELM_ERR_HOST: return WG_HOST_ERROR;
+    case HELM_ERR_CANCELLED: return WG_INTERRUPTED;
     }
     return WG_HOST_ERROR;
 }
@@ -195,6 +205,168 @@ const char *wg_helm_plugin_dir(const wg_helm_plugin *plugin)
     return plugin ? or_empty(plugin->p->dir) : "";
 }
 
+/* ---- Cancellers ------------------------------------------------------------ */
+
+/* One run's registration: on the run's stack, linked while its sandbox
+   lives; every field is the canceller's mutex's. */
+typedef struct cancel_reg {
+    wg_helm_canceller *c;
+    ext_plugin *sandbox;           /* NULL: not linked */
+    bool stopped;                  /* wg_helm_cancel reached it */
+    struct cancel_reg *prev, *next;
+} cancel_reg;
+
+struct wg_helm_canceller {
+    pthread_mutex_t mu;
+    bool cancelled;                /* until wg_helm_canceller_reset */
+    cancel_reg *runs;              /* the sandboxes running now */
+};
+
+wg_helm_canceller *wg_helm_canceller_new(wg_error *err)
+{
+    ext_api_err_clear(err);
+    wg_helm_canceller *c = calloc(1, sizeof *c);
+    if (!c) return ext_api_err_set(err, WG_NOMEM, HAPI_MSG_NOMEM), NULL;
+    if (pthread_mutex_init(&c->mu, NULL) != 0) {
+        free(c);
+        return ext_api_err_set(err, WG_NOMEM, HAPI_MSG_MUTEX), NULL;
+    }
+    return c;
+}
+
+void wg_helm_canceller_free(wg_helm_canceller *c)
+{
+    if (!c) return;
+    pthread_mutex_destroy(&c->mu);
+    free(c);
+}
+
+void wg_helm_cancel(wg_helm_canceller *c)
+{
+    if (!c) return;
+    pthread_mutex_lock(&c->mu);
+    c->cancelled = true;
+    /* Under the mutex, so no sandbox is freed while it is stopped. */
+    for (cancel_reg *r = c->runs; r; r = r->next) {
+        r->stopped = true;
+        ext_plugin_stop(r->sandbox);
+    }
+    pthread_mutex_unlock(&c->mu);
+}
+
+void wg_helm_canceller_reset(wg_helm_canceller *c)
+{
+    if (!c) return;
+    pthread_mutex_lock(&c->mu);
+    c->cancelled = false;
+    pthread_mutex_unlock(&c->mu);
+}
+
+bool wg_helm_cancelled(const wg_helm_canceller *c)
+{
+    if (!c) return false;
+    wg_helm_canceller *m = (wg_helm_canceller *)c;  /* the mutex only */
+    pthread_mutex_lock(&m->mu);
+    bool v = m->cancelled;
+    pthread_mutex_unlock(&m->mu);
+    return v;
+}
+
+/* helm_stop_hook.attach: links the run, unless a cancel came first. */
+static bool reg_attach(void *user, ext_plugin *sandbox)
+{
+    cancel_reg *r = user;
+    wg_helm_canceller *c = r->c;
+    pthread_mutex_lock(&c->mu);
+    bool go = !c->cancelled;
+    if (go) {
+        r->sandbox = sandbox;
+        r->prev = NULL;
+        r->next = c->runs;
+        if (c->runs) c->runs->prev = r;
+        c->runs = r;
+    } else {
+        r->stopped = true;
+    }
+    pthread_mutex_unlock(&c->mu);
+    return go;
+}
+
+static void reg_detach(void *user, ext_plugin *sandbox)
+{
+    cancel_reg *r = user;
+    wg_helm_canceller *c = r->c;
+    (void)sandbox;
+    pthread_mutex_lock(&c->mu);
+    if (r->sandbox) {
+        if (r->prev) r->prev->next = r->next;
+        else c->runs = r->next;
+        if (r->next) r->next->prev = r->prev;
+        r->sandbox = NULL;
+        r->prev = r->next = NULL;
+    }
+    pthread_mutex_unlock(&c->mu);
+}
+
+/* Linked: whether a cancel reached this run; else whether one was made. */
+static bool reg_stopped(void *user)
+{
+    cancel_reg *r = user;
+    pthread_mutex_lock(&r->c->mu);
+    bool v = r->stopped || (!r->sandbox && r->c->cancelled);
+    pthread_mutex_unlock(&r->c->mu);
+    return v;
+}
+
+/* ---- Learning ---------------------------------------------------------------- */
+
+struct wg_helm_learned {
+    helm_usage u;
+};
+
+wg_helm_learned *wg_helm_learned_new(wg_error *err)
+{
+    ext_api_err_clear(err);
+    wg_helm_learned *l = calloc(1, sizeof *l);
+    if (!l) ext_api_err_set(err, WG_NOMEM, HAPI_MSG_NOMEM);
+    return l;
+}
+
+void wg_helm_learned_free(wg_helm_learned *l)
+{
+    if (!l) return;
+    helm_usage_free(&l->u);
+    free(l);
+}
+
+bool wg_helm_learned_ran(const wg_helm_learned *l)
+{
+    return l && l->u.ran;
+}
+
+char *wg_helm_learned_yaml(const wg_helm_learned *l, const wg_helm_plugin *plugin,
+                           wg_error *err)
+{
+    ext_api_err_clear(err);
+    if (!l || !plugin)
+        return ext_api_err_set(err, WG_BAD_ARGUMENT, HAPI_MSG_NULL, "wg_helm_learned_yaml",
+                               !l ? "learned" : "plugin"), NULL;
+    if (!l->u.ran)
+        return ext_api_err_set(err, WG_BAD_ARGUMENT, HAPI_MSG_NOT_RAN, or_empty(plugin->p->name)),
+               NULL;
+    /* learn.c writes to a stream, as for the CLI's stderr. */
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    if (!f) return ext_api_err_set(err, WG_NOMEM, HAPI_MSG_NOMEM), NULL;
+    bool ok = helm_learn_write(plugin->p, &l->u, f);
+    if (fclose(f) != 0 || !ok || !buf) {
+        free(buf);
+        return ext_api_err_set(err, WG_NOMEM, HAPI_MSG_NOMEM), NULL;
+    }
+    return buf;
+}
+
 /* ---- Runs ----------------------------------------------------------------- */
 
 void wg_helm_options_init(wg_helm_options *opts)
@@ -207,6 +379,8 @@ void wg_helm_options_init(wg_helm_options *opts)
 /* What one run needs beyond the plugin: its options and what they own. */
 typedef struct run_ctx {
     helm_run_options o;
+    helm_stop_hook stop;           /* with reg, when there is a canceller */
+    cancel_reg reg;
     ext_api_host *hosts;
     ext_host_fn *fns;
     size_t nhosts;
@@ -287,6 +461,12 @@ static wg_status run_begin(run_ctx *c, const char *fn, const wg_helm_plugin *plu
     c->o.audit_file = opts->audit_file;
     c->o.audit = opts->audit;
     c->o.audit_user = opts->audit_user;
+    if (opts->canceller) {
+        c->reg.c = opts->canceller;
+        c->stop = (helm_stop_hook){reg_attach, reg_detach, reg_stopped, &c->reg};
+        c->o.stop = &c->stop;
+    }
+    if (opts->learned) c->o.learn = &opts->learned->u;
     wg_status st = copy_hosts(c, opts, err);
     return st != WG_OK ? st : plugin_env(c, plugin, err);
 }
