@@ -16,12 +16,21 @@
  *   postrender manifests round-trip byte for byte, and changed
  *   get        the getter's data round-trips with the options
  *   threads    one set, runs from several threads at once
+ *   cancel     wg_helm_cancel from another thread stops looping runs (one,
+ *              then three at once) long before their timeout, their temp
+ *              dirs removed; a run after a cancel stops at once, after a
+ *              reset it runs
+ *   learn      wg_helm_learned over runs of the "learn" plugin: the YAML
+ *              names what they used (a temp dir, one config key, a var)
+ *              and nothing else, as tests/helm/learn.sh expects of
+ *              `--learn`
  *
  * usage: embed [PLUGINS_DIR [NAME]]
  *   PLUGINS_DIR defaults to build/tests/helm/plugins, NAME to helm-embed.
  *   Prints "FAIL NAME: check: why" per failed check (VERBOSE=1: "ok
  *   check" per passed one) and ends with "NAME: N passed, N failed".
  */
+#include <dirent.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -29,6 +38,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "wasmguard.h"
@@ -616,6 +626,301 @@ static void test_threads(const wg_helm_plugins *set)
           "%d started; %s", started, bad >= 0 ? w[bad].why : "");
 }
 
+/* ---- Cancel -------------------------------------------------------------------- */
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
+}
+
+static void sleep_ms(int ms)
+{
+    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+/* The number of entries in dir (-1: unreadable). */
+static int entries(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d) return -1;
+    int n = 0;
+    for (struct dirent *e; (e = readdir(d));)
+        if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) n++;
+    closedir(d);
+    return n;
+}
+
+/* Cancels once `want` sandbox temp dirs exist under dir (so the runs
+   are running), or after 10 s. */
+typedef struct canceller_arg {
+    wg_helm_canceller *c;
+    const char *dir;
+    int want, seen;
+} canceller_arg;
+
+static void *cancel_later(void *arg)
+{
+    canceller_arg *a = arg;
+    for (int i = 0; i < 1000 && (a->seen = entries(a->dir)) < a->want; i++) sleep_ms(10);
+    sleep_ms(50);  /* into the loop */
+    wg_helm_cancel(a->c);
+    return NULL;
+}
+
+/* One looping run of the cli plugin (createTempDir), for a thread. */
+typedef struct looper {
+    const wg_helm_plugin *p;
+    const wg_helm_options *o;
+    wg_status st;
+    wg_error err;
+} looper;
+
+static void *loop_run(void *arg)
+{
+    looper *l = arg;
+    mem out;
+    mem_open(&out);
+    const char *loop[] = {"loop"};
+    l->st = wg_helm_run_cli(l->p, l->o, loop, 1, out.f, &l->err);
+    mem_close(&out);
+    return NULL;
+}
+
+static void test_cancel(const wg_helm_plugins *set)
+{
+    const wg_helm_plugin *cli = wg_helm_plugins_find(set, "cli");
+    const wg_helm_plugin *pr = wg_helm_plugins_find(set, "postrender");
+    if (!cli || !pr) {
+        check(false, "cancel: the plugins", "no cli or postrender");
+        return;
+    }
+    /* The sandboxes' temp dirs in a directory of our own, to see them go. */
+    char tmp[4200];
+    snprintf(tmp, sizeof tmp, "%s/wg-embed-cancel-XXXXXX", tmp_base());
+    if (!mkdtemp(tmp)) {
+        check(false, "cancel: a temp dir", "mkdtemp: %s", tmp);
+        return;
+    }
+    char *saved = getenv("TMPDIR") ? strdup(getenv("TMPDIR")) : NULL;
+    setenv("TMPDIR", tmp, 1);
+
+    wg_error err;
+    wg_helm_canceller *c = wg_helm_canceller_new(&err);
+    check(c != NULL && !wg_helm_cancelled(c), "cancel: a new canceller", "%s", err.message);
+    if (!c) goto out;
+    wg_helm_options o;
+    wg_helm_options_init(&o);
+    o.canceller = c;
+    o.timeout_ms = 20000;
+
+    /* One run, cancelled from another thread while it loops. */
+    canceller_arg a = {c, tmp, 1, 0};
+    pthread_t t;
+    looper l = {cli, &o, WG_OK, {0}};
+    double t0 = now_ms();
+    bool started = pthread_create(&t, NULL, cancel_later, &a) == 0;
+    if (started) {
+        loop_run(&l);
+        pthread_join(t, NULL);
+    }
+    double ms = now_ms() - t0;
+    check(started && a.seen == 1, "cancel: the run had its temp dir", "%d entries", a.seen);
+    check_error(l.st, &l.err, WG_INTERRUPTED, "plugin cli: cancelled", "cancel: a looping run");
+    check(!strcmp(l.err.message, "plugin cli: cancelled"), "cancel: the message, not a timeout's",
+          "\"%s\"", l.err.message);
+    check(ms < 5000, "cancel: well before the timeout of 20000 ms", "%.0f ms", ms);
+    check(entries(tmp) == 0, "cancel: the temp dir removed", "%d entries", entries(tmp));
+    check(wg_helm_cancelled(c), "cancel: wg_helm_cancelled", "false");
+
+    /* Cancelled: a run starting now stops before the plugin runs. */
+    mem out;
+    mem_open(&out);
+    const char *echo[] = {"echo", "x"};
+    capture cap;
+    capture_begin(&cap);
+    t0 = now_ms();
+    wg_status st = wg_helm_run_cli(cli, &o, echo, 2, out.f, &err);
+    ms = now_ms() - t0;
+    char *printed = capture_end(&cap);
+    check_error(st, &err, WG_INTERRUPTED, "plugin cli: cancelled", "cancel: a run after the cancel");
+    check(printed && !*printed && !*mem_text(&out) && ms < 1000,
+          "cancel: ... stops at once, printing nothing", "\"%s\" in %.0f ms",
+          printed ? printed : "", ms);
+    free(printed);
+    char *m = NULL;
+    size_t mlen = 0;
+    st = wg_helm_post_render(pr, &o, "kind: x\n", 8, NULL, 0, &m, &mlen, &err);
+    check_error(st, &err, WG_INTERRUPTED, "plugin postrender: cancelled",
+                "cancel: post-render after the cancel");
+    check(m == NULL && mlen == 0, "cancel: ... no manifests", "%zu bytes", mlen);
+    uint8_t *data = NULL;
+    size_t dlen = 0;
+    const wg_helm_plugin *getter = wg_helm_plugins_find(set, "getter");
+    if (getter) {
+        st = wg_helm_get(getter, &o, "wgtest://example.com/x.tgz", NULL, &data, &dlen, &err);
+        check_error(st, &err, WG_INTERRUPTED, "plugin getter: cancelled",
+                    "cancel: get after the cancel");
+        free(data);
+    }
+
+    /* Reset: runs run again. */
+    wg_helm_canceller_reset(c);
+    capture_begin(&cap);
+    st = wg_helm_run_cli(cli, &o, echo, 2, out.f, &err);
+    printed = capture_end(&cap);
+    check(st == WG_OK && !wg_helm_cancelled(c) && printed && !strcmp(printed, "<x>\n"),
+          "cancel: after a reset, runs run", "%s: %s \"%s\"", wg_status_name(st), err.message,
+          printed ? printed : "");
+    free(printed);
+    st = wg_helm_post_render(pr, &o, "kind: x\n", 8, NULL, 0, &m, &mlen, &err);
+    check(st == WG_OK && mlen == 8, "cancel: post-render after a reset", "%s", err.message);
+    free(m);
+    mem_close(&out);
+
+    /* Three runs at once, one cancel stops them all. */
+    enum { N = 3 };
+    looper ls[N];
+    pthread_t lt[N];
+    int n = 0;
+    for (int i = 0; i < N; i++) {
+        ls[i] = (looper){cli, &o, WG_OK, {0}};
+        if (pthread_create(&lt[i], NULL, loop_run, &ls[i]) == 0) n++;
+        else break;
+    }
+    a = (canceller_arg){c, tmp, n, 0};
+    t0 = now_ms();
+    cancel_later(&a);
+    for (int i = 0; i < n; i++) pthread_join(lt[i], NULL);
+    ms = now_ms() - t0;
+    int bad = -1;
+    for (int i = 0; i < n && bad < 0; i++)
+        if (ls[i].st != WG_INTERRUPTED || strcmp(ls[i].err.message, "plugin cli: cancelled"))
+            bad = i;
+    check(n == N && a.seen == N && bad < 0 && ms < 5000,
+          "cancel: three runs at once, one cancel", "%d started, %d temp dirs, %.0f ms; %s", n,
+          a.seen, ms, bad >= 0 ? ls[bad].err.message : "");
+    check(entries(tmp) == 0, "cancel: their temp dirs removed", "%d entries", entries(tmp));
+
+    /* Cancels at any moment of a run's start (before, while its sandbox
+       is made, as its call begins) are never lost: each run ends
+       cancelled, not by its timeout. */
+    o.timeout_ms = 3000;
+    int lost = 0, i = 0;
+    char why[WG_ERROR_MESSAGE_MAX + 64] = "";
+    t0 = now_ms();
+    for (; i < 40 && !lost; i++) {
+        wg_helm_canceller_reset(c);
+        looper one = {cli, &o, WG_OK, {0}};
+        double t1 = now_ms();
+        if (pthread_create(&lt[0], NULL, loop_run, &one) != 0) break;
+        sleep_ms(i % 8);  /* 0-7 ms: a sandbox is made in about that */
+        wg_helm_cancel(c);
+        pthread_join(lt[0], NULL);
+        /* A lost cancel shows as the run's timeout of 3000 ms. */
+        double took = now_ms() - t1;
+        if (one.st != WG_INTERRUPTED || strcmp(one.err.message, "plugin cli: cancelled") ||
+            took > 1500) {
+            lost++;
+            snprintf(why, sizeof why, "%s after %.0f ms", one.err.message, took);
+        }
+    }
+    ms = now_ms() - t0;
+    check(i == 40 && !lost, "cancel: 40 cancels at 0-7 ms into a run, none lost",
+          "%d runs, %d lost: %s (%.0f ms)", i, lost, why, ms);
+    check(entries(tmp) == 0, "cancel: ... no temp dir left", "%d entries", entries(tmp));
+
+    /* NULL is ignored. */
+    wg_helm_cancel(NULL);
+    wg_helm_canceller_reset(NULL);
+    wg_helm_canceller_free(NULL);
+    check(!wg_helm_cancelled(NULL), "cancel: NULL", "cancelled");
+    wg_helm_canceller_free(c);
+out:
+    if (saved) setenv("TMPDIR", saved, 1);
+    else unsetenv("TMPDIR");
+    free(saved);
+    rmdir(tmp);
+}
+
+/* ---- Learn ---------------------------------------------------------------------- */
+
+static void test_learn(const wg_helm_plugins *set)
+{
+    const wg_helm_plugin *p = wg_helm_plugins_find(set, "learn");
+    if (!p) {
+        check(false, "learn: the plugin", "no learn");
+        return;
+    }
+    wg_error err;
+    wg_helm_learned *l = wg_helm_learned_new(&err);
+    check(l != NULL && !wg_helm_learned_ran(l), "learn: a new record", "%s", err.message);
+    if (!l) return;
+    char *y = wg_helm_learned_yaml(l, p, &err);
+    check_error(y ? WG_OK : err.code, &err, WG_BAD_ARGUMENT, "nothing was learned",
+                "learn: nothing before a run");
+    free(y);
+
+    wg_helm_options o;
+    wg_helm_options_init(&o);
+    o.learned = l;
+    mem out;
+    mem_open(&out);
+    /* What `learn URL` does but the HTTP request, in three runs. */
+    const char *tmp[] = {"tmp"}, *config[] = {"config", "wanted"}, *var[] = {"var", "100"};
+    const char *const *runs[] = {tmp, config, var};
+    const size_t nargs[] = {1, 2, 2};
+    bool ok = true;
+    capture cap;
+    for (size_t i = 0; i < 3 && ok; i++) {
+        capture_begin(&cap);
+        ok = wg_helm_run_cli(p, &o, runs[i], nargs[i], out.f, &err) == WG_OK;
+        free(capture_end(&cap));
+    }
+    check(ok && wg_helm_learned_ran(l), "learn: three runs recorded", "%s", err.message);
+    y = wg_helm_learned_yaml(l, p, &err);
+    check(y != NULL, "learn: the YAML", "%s", err.message);
+    if (y) {
+        const char *want[] = {
+            "# wasmguard --learn: plugin learn ran in ",
+            "\nruntimeConfig:\n  memory:\n    maxPages: ",
+            "\n    maxVarBytes: 1024\n",
+            "\n  fileSystem:\n    createTempDir: true\n",
+            "\n  config:\n    \"wanted\": \"a \\\"quoted\\\" value\\twith a tab, ünïcødé\"\n",
+        };
+        for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
+            check(strstr(y, want[i]) != NULL, "learn: the YAML says what was used",
+                  "no \"%s\" in:\n%s", want[i], y);
+        const char *not[] = {"allowedHosts", "maxHttpResponseBytes", "hostFunctions",
+                             "\"unused\"", "\"other\"", "# note:"};
+        for (size_t i = 0; i < sizeof not / sizeof not[0]; i++)
+            check(strstr(y, not[i]) == NULL, "learn: and nothing it did not use",
+                  "\"%s\" in:\n%s", not[i], y);
+        unsigned long timeout = 0;
+        const char *t = strstr(y, "\n  timeout: ");
+        if (t) timeout = strtoul(t + 12, NULL, 10);
+        check(timeout >= 1000 && timeout % 1000 == 0, "learn: a timeout in whole seconds",
+              "%lu", timeout);
+    }
+    free(y);
+
+    /* A failed run is recorded too, with a note. */
+    const char *fail[] = {"fail", "no"};
+    wg_status st = wg_helm_run_cli(p, &o, fail, 2, out.f, &err);
+    y = wg_helm_learned_yaml(l, p, &err);
+    check(st == WG_HOST_ERROR && y && strstr(y, "\n# note: the run failed"),
+          "learn: a failed run noted", "%s", y ? y : err.message);
+    free(y);
+    y = wg_helm_learned_yaml(NULL, p, &err);
+    check_error(y ? WG_OK : err.code, &err, WG_BAD_ARGUMENT, "learned is NULL", "learn: NULL");
+    free(y);
+    mem_close(&out);
+    wg_helm_learned_free(l);
+    wg_helm_learned_free(NULL);
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 1) plugins_dir = argv[1];
@@ -647,6 +952,8 @@ int main(int argc, char **argv)
         test_postrender(set);
         test_get(set);
         test_threads(set);
+        test_cancel(set);
+        test_learn(set);
     }
     wg_helm_plugins_free(set);
     rmdir(cfg);
