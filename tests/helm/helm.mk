@@ -58,7 +58,12 @@ $(HELM_T)/embed: tests/helm/embed.c include/wasmguard.h $(LIB)
 $(BUILD)/asan/tests/helm/embed: tests/helm/embed.c include/wasmguard.h $(LIB_ASAN)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_BASE) $(SAN_FLAGS) -o $@ $< $(LIB_ASAN) $(LDLIBS)
-check-build: $(HELM_T)/embed $(BUILD)/asan/tests/helm/embed
+# And helm-embed-tsan against the ThreadSanitizer build (extism.mk's
+# LIB_TSAN): cancels come from other threads.
+$(BUILD)/tsan/tests/helm/embed: tests/helm/embed.c include/wasmguard.h $(LIB_TSAN)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_BASE) $(TSAN_FLAGS) -o $@ $< $(LIB_TSAN) $(LDLIBS)
+check-build: $(HELM_T)/embed $(BUILD)/asan/tests/helm/embed $(BUILD)/tsan/tests/helm/embed
 
 .PHONY: check-helm-embed
 check-helm-embed: $(HELM_T)/plugins.stamp $(HELM_T)/embed
