@@ -78,7 +78,7 @@ typedef enum wg_status {
     WG_UNLINKABLE,     /* an import is missing or has the wrong type */
     WG_TRAP,           /* the plugin trapped */
     WG_FUEL_EXHAUSTED, /* the fuel budget ran out */
-    WG_INTERRUPTED,    /* the timeout (message "timeout") or wg_plugin_cancel */
+    WG_INTERRUPTED,    /* the timeout (message "timeout"), wg_plugin_cancel or wg_helm_cancel */
     WG_EXIT,           /* the plugin exited (WASI proc_exit) */
     WG_HOST_ERROR,     /* a host function failed, or the plugin reported an error */
     WG_LIMIT,          /* a limit was hit: memory pages, output size, ... */

@@ -17,6 +17,9 @@
  * "plugin NAME: cause" and a kind (helm_error_kind) the CLI maps to an
  * exit code.  The sandbox - store, WASI context, temp dir, guard - is
  * freed before helm_plugin_invoke returns, however the call ended.
+ * Another thread may stop an invocation through helm_run_options.stop
+ * (helm_stop_hook): the sandbox is attached to it while it lives, and a
+ * stopped invocation fails as HELM_ERR_CANCELLED, "cancelled".
  *
  * A plugin installed by `wasmguard plugin install` has a record of the
  * grants the user approved (grants.c); one asking for more is refused
