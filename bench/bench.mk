@@ -27,8 +27,15 @@ BENCH_NATIVE_CFLAGS := $(BENCH_WFLAGS) -D_GNU_SOURCE
 BENCH_WASM_CFLAGS := --target=wasm32-wasi $(BENCH_WFLAGS) -nostartfiles \
                      -Wl,--no-entry -Wl,--export=bench_run -Wl,--strip-debug
 
+# Workloads also built with -msimd128 as NAME-simd.wasm (clang
+# auto-vectorizes them); their rows reuse the scalar native binary and
+# checksum, and bench/run.sh keeps them out of the scalar geomean.  Must
+# match the -simd rows of run.sh's workloads table.
+BENCH_SIMD_NAMES := matmul nbody
+
 BENCH_NATIVE_BIN := $(BENCH_NAMES:%=$(BENCH_OUT)/native/%)
-BENCH_WASM_MOD   := $(BENCH_NAMES:%=$(BENCH_OUT)/wasm/%.wasm)
+BENCH_WASM_MOD   := $(BENCH_NAMES:%=$(BENCH_OUT)/wasm/%.wasm) \
+                    $(BENCH_SIMD_NAMES:%=$(BENCH_OUT)/wasm/%-simd.wasm)
 BENCH_WG         := $(BENCH_OUT)/wg_bench
 BENCH_DEPS       := $(BENCH_NATIVE_BIN) $(BENCH_WASM_MOD) \
                     $(if $(filter wasmguard,$(BENCH_COLUMNS)),$(BENCH_WG))
@@ -42,6 +49,16 @@ $(BENCH_OUT)/native/%: bench/workloads/%.c bench/native_bench.c bench/workloads/
 $(BENCH_OUT)/wasm/%.wasm: bench/workloads/%.c bench/workloads/workload.h
 	@mkdir -p $(dir $@)
 	$(WASM_CC) $(BENCH_WASM_CFLAGS) -o $@.tmp $<
+	@if wasm-objdump -h $@.tmp | grep -q '^ *Import '; then \
+	    echo "bench: $@ has imports:" >&2; wasm-objdump -x -j Import $@.tmp >&2; \
+	    rm -f $@.tmp; exit 1; fi
+	@mv $@.tmp $@
+
+# The same module with SIMD allowed: the same source and checksum, the
+# loops clang vectorizes in v128 instructions.
+$(BENCH_OUT)/wasm/%-simd.wasm: bench/workloads/%.c bench/workloads/workload.h
+	@mkdir -p $(dir $@)
+	$(WASM_CC) $(BENCH_WASM_CFLAGS) -msimd128 -o $@.tmp $<
 	@if wasm-objdump -h $@.tmp | grep -q '^ *Import '; then \
 	    echo "bench: $@ has imports:" >&2; wasm-objdump -x -j Import $@.tmp >&2; \
 	    rm -f $@.tmp; exit 1; fi

@@ -39,7 +39,13 @@ workloads=(
     "strscan 100"
     "nbody 32000"
     "mandelbrot 720"
+    # The SIMD rows: the same source built with -msimd128 (bench.mk's
+    # BENCH_SIMD_NAMES), the scalar native binary as their native column,
+    # the same checksum.  Reported in their own table and geomean.
+    "matmul-simd 70"
+    "nbody-simd 32000"
 )
+is_simd() { [[ $1 == *-simd ]]; }
 
 die() { echo "bench: $*" >&2; exit 2; }
 
@@ -75,7 +81,7 @@ run_one() {
     local col=$1 name=$2 scale=$3 output rc line
     local -a cmd
     case $col in
-        native) cmd=("$out/native/$name" "$scale") ;;
+        native) cmd=("$out/native/${name%-simd}" "$scale") ;;
         wasmguard) cmd=("$out/wg_bench" "$out/wasm/$name.wasm" "$scale") ;;
         node) cmd=("$node" "${node_argv[@]}" bench/node_bench.mjs "$out/wasm/$name.wasm" "$scale") ;;
     esac
@@ -187,9 +193,10 @@ report="$out/results.txt"
     echo
     printf '%-12s %8s %10s %13s %10s %17s %12s\n' workload scale "native ms" "wasmguard ms" "node ms" \
         "wasmguard/native" "node/native"
-    wg_ratios=() node_ratios=()
+    wg_ratios=() node_ratios=() simd_rows=0
     for entry in "${selected[@]}"; do
         name=${entry%% *} scale=${entry##* }
+        if is_simd "$name"; then simd_rows=1; continue; fi
         n=$(cell native "$name") w=$(cell wasmguard "$name") j=$(cell node "$name")
         rw=$(ratio "$w" "$n") rj=$(ratio "$j" "$n")
         wg_ratios+=("$rw") node_ratios+=("$rj")
@@ -198,6 +205,29 @@ report="$out/results.txt"
     printf '%-12s %8s %10s %13s %10s %17s %12s\n' "geomean" "" "" "" "" \
         "$(geomean "${wg_ratios[@]}")" "$(geomean "${node_ratios[@]}")"
     echo "(geomean: geometric mean of the ratios above, number of workloads in parentheses)"
+
+    if [ "$simd_rows" = 1 ]; then
+        echo
+        echo "SIMD rows: the same workloads built with -msimd128 (not in the geomean above);"
+        echo "native = the scalar row's native binary; wg simd/scalar = wasmguard ms / its scalar row's"
+        printf '%-12s %8s %10s %13s %10s %17s %12s %15s\n' workload scale "native ms" "wasmguard ms" \
+            "node ms" "wasmguard/native" "node/native" "wg simd/scalar"
+        sw_ratios=() sj_ratios=()
+        for entry in "${selected[@]}"; do
+            name=${entry%% *} scale=${entry##* }
+            is_simd "$name" || continue
+            n=$(cell native "$name") w=$(cell wasmguard "$name") j=$(cell node "$name")
+            rw=$(ratio "$w" "$n") rj=$(ratio "$j" "$n")
+            sw_ratios+=("$rw") sj_ratios+=("$rj")
+            base=${name%-simd} ws="-"
+            for e2 in "${selected[@]}"; do
+                [ "${e2%% *}" = "$base" ] && ws=$(ratio "$w" "$(cell wasmguard "$base")")
+            done
+            printf '%-12s %8s %10s %13s %10s %17s %12s %15s\n' "$name" "$scale" "$n" "$w" "$j" "$rw" "$rj" "$ws"
+        done
+        printf '%-12s %8s %10s %13s %10s %17s %12s\n' "geomean simd" "" "" "" "" \
+            "$(geomean "${sw_ratios[@]}")" "$(geomean "${sj_ratios[@]}")"
+    fi
 
     if has wasmguard || has node; then
         echo
