@@ -877,6 +877,22 @@ static void compile_value(compiler *c, int iop, uint32_t nin, const uint32_t *im
     produced(c, iop, start);
 }
 
+/* The internal opcode of a SIMD instruction with its own handler
+   (iops.h, SIMD_FAST_OPS), else generic.  SIMD opcodes are >= 0x200, so
+   the zero that fills a row with one opcode never matches. */
+static int simd_iop(uint32_t op, int generic)
+{
+#define FAST_ROW(name, ...) {IOP_SIMD_##name, {__VA_ARGS__}},
+    static const struct {
+        int iop;
+        uint32_t ops[2];
+    } fast[] = {SIMD_FAST_OPS(FAST_ROW)};
+#undef FAST_ROW
+    for (size_t i = 0; i < sizeof fast / sizeof fast[0]; i++)
+        if (fast[i].ops[0] == op || fast[i].ops[1] == op) return fast[i].iop;
+    return generic;
+}
+
 /* The SIMD instructions (0xFD): operands and result typed from the
    opcode table; their semantics are simd.c's, keyed by the opcode. */
 static void compile_simd(compiler *c, const wasm_instr *in)
@@ -899,7 +915,7 @@ static void compile_simd(compiler *c, const wasm_instr *in)
     pop_n(c, sig->nin);
     if (info->imm == IMM_MEMARG || info->imm == IMM_MEMARG_LANE) {
         if (!sig->out) {
-            start = emit_op(c, IOP_SIMD_STORE, 5);
+            start = emit_op(c, simd_iop(in->op, IOP_SIMD_STORE), 5);
             emit(c, in->op);
             emit(c, s[0]);
             emit(c, s[1]);
@@ -908,7 +924,8 @@ static void compile_simd(compiler *c, const wasm_instr *in)
             mark_trap(c, start);
             return;
         }
-        start = emit_op(c, IOP_SIMD_LOAD, 6);
+        int iop = simd_iop(in->op, IOP_SIMD_LOAD);
+        start = emit_op(c, iop, 6);
         emit(c, in->op);
         emit(c, canon(c, c->h));
         emit(c, s[0]);
@@ -917,7 +934,7 @@ static void compile_simd(compiler *c, const wasm_instr *in)
         emit(c, in->lane);
         mark_trap(c, start);
         push_typed(c, WASM_V128);
-        produced_simd(c, IOP_SIMD_LOAD, start);
+        produced_simd(c, iop, start);
         return;
     }
     if (info->imm == IMM_SHUFFLE) {
@@ -933,14 +950,15 @@ static void compile_simd(compiler *c, const wasm_instr *in)
         produced(c, IOP_SIMD_SHUFFLE, start);
         return;
     }
-    start = emit_op(c, IOP_SIMD, 5);
+    int iop = simd_iop(in->op, IOP_SIMD);
+    start = emit_op(c, iop, 5);
     emit(c, in->op);
     emit(c, canon(c, c->h));
     emit(c, s[0]);
     emit(c, s[1]);
     emit(c, sig->nin == 3 ? s[2] : in->lane);
     push_typed(c, sig->out);
-    produced_simd(c, IOP_SIMD, start);
+    produced_simd(c, iop, start);
 }
 
 static void compile_instr(compiler *c, wasm_reader *r, const wasm_instr *in)

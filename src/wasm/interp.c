@@ -16,6 +16,7 @@
  */
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "config.h"
 #include "iops.h"
@@ -138,18 +139,21 @@ static wasm_status interp(wasm_store *s, wasm_func *func, wasm_val *fp, wasm_err
 #define TABLE_ROW4(name, e) TABLE_ROW2(name, e) TABLE_ROW(BR_##name) TABLE_ROW(BR_##name##_I)
 #define TABLE_LD(name, ...) TABLE_ROW(name) TABLE_ROW(name##_A) TABLE_ROW(name##_K)
 #define TABLE_ST(name, ...) TABLE_ROW(name) TABLE_ROW(name##_I)
+#define TABLE_SIMD(name, ...) [IOP_SIMD_##name] = &&L_SIMD_##name - &&L_ENTER,
 #else
 #define TABLE_ROW(name, ...) [IOP_##name] = IOP_##name,
 #define TABLE_ROW2(name, e) TABLE_ROW(name) TABLE_ROW(name##_I)
 #define TABLE_ROW4(name, e) TABLE_ROW2(name, e) TABLE_ROW(BR_##name) TABLE_ROW(BR_##name##_I)
 #define TABLE_LD(name, ...) TABLE_ROW(name) TABLE_ROW(name##_A) TABLE_ROW(name##_K)
 #define TABLE_ST(name, ...) TABLE_ROW(name) TABLE_ROW(name##_I)
+#define TABLE_SIMD(name, ...) [IOP_SIMD_##name] = IOP_SIMD_##name,
 #endif
     static const int32_t dispatch_table[IOP_COUNT] = {
         CTRL_OPS(TABLE_ROW) NUM_I32_BIN(TABLE_ROW2) NUM_I32_CMP(TABLE_ROW4)
         NUM_I64_BIN(TABLE_ROW2) NUM_I64_CMP(TABLE_ROW4) NUM_F32_BIN(TABLE_ROW)
         NUM_F64_BIN(TABLE_ROW) NUM_UNARY(TABLE_ROW) NUM_TRUNC(TABLE_ROW)
-        NUM_DIV(TABLE_ROW) MEM_LOADS(TABLE_LD) MEM_STORES(TABLE_ST)};
+        NUM_DIV(TABLE_ROW) MEM_LOADS(TABLE_LD) MEM_STORES(TABLE_ST)
+        SIMD_FAST_OPS(TABLE_SIMD)};
     if (table_out) {
         *table_out = dispatch_table;
         return WASM_OK;
@@ -606,6 +610,116 @@ dispatch:
     }
     COLD_OP(SIMD_STORE) {
         if (!wasm_simd_store(fp, ip, mem, memsize)) TRAP(WASM_TRAP_MEMORY_OOB);
+        ip += 6;
+        NEXT();
+    }
+
+    /* ---- The frequent SIMD instructions (iops.h, SIMD_FAST_OPS): the
+       lanes of each half computed here, no call.  Same semantics as
+       simd.c's cases; all operands are read before the result is
+       written, as there. ---- */
+#define V_LANES(name, T, n, expr)                                              \
+    COLD_OP(SIMD_##name) {                                                     \
+        T a_[n], b_[n];                                                        \
+        memcpy(a_, &S(3), 16);                                                 \
+        memcpy(b_, &S(4), 16);                                                 \
+        for (unsigned i = 0; i < (n); i++) a_[i] = (T)(expr);                  \
+        memcpy(&S(2), a_, 16);                                                 \
+        ip += 6;                                                               \
+        NEXT();                                                                \
+    }
+    V_LANES(V128_AND, uint64_t, 2, a_[i] & b_[i])
+    V_LANES(V128_ANDNOT, uint64_t, 2, a_[i] & ~b_[i])
+    V_LANES(V128_OR, uint64_t, 2, a_[i] | b_[i])
+    V_LANES(V128_XOR, uint64_t, 2, a_[i] ^ b_[i])
+    V_LANES(I8X16_EQ, uint8_t, 16, a_[i] == b_[i] ? 0xff : 0)
+    V_LANES(I8X16_ADD, uint8_t, 16, a_[i] + b_[i])
+    V_LANES(I32X4_ADD, uint32_t, 4, a_[i] + b_[i])
+    V_LANES(I32X4_SUB, uint32_t, 4, a_[i] - b_[i])
+    V_LANES(I32X4_MUL, uint32_t, 4, a_[i] * b_[i])
+    V_LANES(I64X2_ADD, uint64_t, 2, a_[i] + b_[i])
+    V_LANES(F32X4_ADD, float, 4, a_[i] + b_[i])
+    V_LANES(F32X4_MUL, float, 4, a_[i] * b_[i])
+    V_LANES(F64X2_ADD, double, 2, a_[i] + b_[i])
+    V_LANES(F64X2_SUB, double, 2, a_[i] - b_[i])
+    V_LANES(F64X2_MUL, double, 2, a_[i] * b_[i])
+#undef V_LANES
+    COLD_OP(SIMD_V128_NOT) {
+        wasm_val lo = ~S(3), hi = ~fp[ip[3] + 1];
+        S(2) = lo;
+        fp[ip[2] + 1] = hi;
+        ip += 6;
+        NEXT();
+    }
+    COLD_OP(SIMD_V128_ANY_TRUE) {
+        S(2) = (S(3) | fp[ip[3] + 1]) != 0;
+        ip += 6;
+        NEXT();
+    }
+    COLD_OP(SIMD_I8X16_SPLAT) {
+        wasm_val v = (uint64_t)(uint8_t)S(3) * 0x0101010101010101ull;
+        S(2) = v;
+        fp[ip[2] + 1] = v;
+        ip += 6;
+        NEXT();
+    }
+    COLD_OP(SIMD_I32X4_SPLAT) {
+        wasm_val v = (uint64_t)(uint32_t)S(3) * 0x0000000100000001ull;
+        S(2) = v;
+        fp[ip[2] + 1] = v;
+        ip += 6;
+        NEXT();
+    }
+    COLD_OP(SIMD_I64X2_SPLAT) {
+        wasm_val v = S(3);
+        S(2) = v;
+        fp[ip[2] + 1] = v;
+        ip += 6;
+        NEXT();
+    }
+    COLD_OP(SIMD_I32X4_EXTRACT_LANE) {
+        uint32_t lane = ip[5];
+        S(2) = (uint32_t)(fp[ip[3] + (lane >> 1)] >> (32 * (lane & 1)));
+        ip += 6;
+        NEXT();
+    }
+    COLD_OP(SIMD_I64X2_EXTRACT_LANE) {
+        S(2) = fp[ip[3] + ip[5]];
+        ip += 6;
+        NEXT();
+    }
+    COLD_OP(SIMD_I64X2_REPLACE_LANE) {
+        wasm_val v[2] = {S(3), fp[ip[3] + 1]};
+        v[ip[5] & 1] = S(4);
+        S(2) = v[0];
+        fp[ip[2] + 1] = v[1];
+        ip += 6;
+        NEXT();
+    }
+    COLD_OP(SIMD_I8X16_BITMASK) {
+        /* the top bit of each byte, gathered by a multiply: bit 8k+7
+           (byte k's) moves by 49-7k to bit 56+k of the product; no other
+           partial product lands in bits 56-63 */
+        const uint64_t top = 0x8080808080808080ull, gather = 0x0002040810204081ull;
+        uint64_t lo = (S(3) & top) * gather >> 56;
+        uint64_t hi = (fp[ip[3] + 1] & top) * gather >> 56;
+        S(2) = lo | hi << 8;
+        ip += 6;
+        NEXT();
+    }
+    COLD_OP(SIMD_V128_LOAD) {
+        EA(ip[3], ip[4], 16);
+        wasm_val lo, hi;
+        memcpy(&lo, mem + ea, 8);
+        memcpy(&hi, mem + ea + 8, 8);
+        S(2) = lo;
+        fp[ip[2] + 1] = hi;
+        ip += 7;
+        NEXT();
+    }
+    COLD_OP(SIMD_V128_STORE) {
+        EA(ip[2], ip[4], 16);
+        memcpy(mem + ea, &S(3), 16);
         ip += 6;
         NEXT();
     }

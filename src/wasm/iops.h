@@ -256,12 +256,46 @@
     X(SIMD_LOAD, 7)    /* [op simdop d a offset v lane] v: the _lane input */ \
     X(SIMD_STORE, 6)   /* [op simdop a v offset lane] */
 
+/* The SIMD instructions auto-vectorized loops use most, each with its own
+   handler (two 64-bit halves, no call into simd.c), in the layout of the
+   generic form they replace: [op simdop d a b c] as SIMD, and V128_LOAD
+   and V128_STORE as SIMD_LOAD and SIMD_STORE.  X(name, opcode...): the
+   Wasm opcodes (opcodes.h) compiled to IOP_SIMD_<name>. */
+#define SIMD_FAST_OPS(X)                                                       \
+    X(V128_LOAD, OP_V128_LOAD)                                                 \
+    X(V128_STORE, OP_V128_STORE)                                               \
+    X(V128_NOT, OP_V128_NOT)                                                   \
+    X(V128_AND, OP_V128_AND)                                                   \
+    X(V128_ANDNOT, OP_V128_ANDNOT)                                             \
+    X(V128_OR, OP_V128_OR)                                                     \
+    X(V128_XOR, OP_V128_XOR)                                                   \
+    X(V128_ANY_TRUE, OP_V128_ANY_TRUE)                                         \
+    X(I8X16_SPLAT, OP_I8X16_SPLAT)                                             \
+    X(I32X4_SPLAT, OP_I32X4_SPLAT, OP_F32X4_SPLAT)                             \
+    X(I64X2_SPLAT, OP_I64X2_SPLAT, OP_F64X2_SPLAT)                             \
+    X(I32X4_EXTRACT_LANE, OP_I32X4_EXTRACT_LANE, OP_F32X4_EXTRACT_LANE)        \
+    X(I64X2_EXTRACT_LANE, OP_I64X2_EXTRACT_LANE, OP_F64X2_EXTRACT_LANE)        \
+    X(I64X2_REPLACE_LANE, OP_I64X2_REPLACE_LANE, OP_F64X2_REPLACE_LANE)        \
+    X(I8X16_EQ, OP_I8X16_EQ)                                                   \
+    X(I8X16_BITMASK, OP_I8X16_BITMASK)                                         \
+    X(I8X16_ADD, OP_I8X16_ADD)                                                 \
+    X(I32X4_ADD, OP_I32X4_ADD)                                                 \
+    X(I32X4_SUB, OP_I32X4_SUB)                                                 \
+    X(I32X4_MUL, OP_I32X4_MUL)                                                 \
+    X(I64X2_ADD, OP_I64X2_ADD)                                                 \
+    X(F32X4_ADD, OP_F32X4_ADD)                                                 \
+    X(F32X4_MUL, OP_F32X4_MUL)                                                 \
+    X(F64X2_ADD, OP_F64X2_ADD)                                                 \
+    X(F64X2_SUB, OP_F64X2_SUB)                                                 \
+    X(F64X2_MUL, OP_F64X2_MUL)
+
 /* The enum of internal opcodes, in one order used everywhere. */
 #define IOP_BIN(name, expr) IOP_##name, IOP_##name##_I,
 #define IOP_CMP(name, expr) IOP_##name, IOP_##name##_I, IOP_BR_##name, IOP_BR_##name##_I,
 #define IOP_ONE(name, ...) IOP_##name,
 #define IOP_LD(name, ...) IOP_##name, IOP_##name##_A, IOP_##name##_K,
 #define IOP_ST(name, ...) IOP_##name, IOP_##name##_I,
+#define IOP_SIMD_ONE(name, ...) IOP_SIMD_##name,
 enum {
     CTRL_OPS(IOP_ONE)
     NUM_I32_BIN(IOP_BIN) NUM_I32_CMP(IOP_CMP)
@@ -269,6 +303,7 @@ enum {
     NUM_F32_BIN(IOP_ONE) NUM_F64_BIN(IOP_ONE)
     NUM_UNARY(IOP_ONE) NUM_TRUNC(IOP_ONE) NUM_DIV(IOP_ONE)
     MEM_LOADS(IOP_LD) MEM_STORES(IOP_ST)
+    SIMD_FAST_OPS(IOP_SIMD_ONE)
     IOP_COUNT
 };
 #undef IOP_BIN
@@ -276,5 +311,6 @@ enum {
 #undef IOP_ONE
 #undef IOP_LD
 #undef IOP_ST
+#undef IOP_SIMD_ONE
 
 #endif
