@@ -893,6 +893,39 @@ static int simd_iop(uint32_t op, int generic)
     return generic;
 }
 
+/* f32x4.add, f64x2.add or f64x2.sub whose second operand the
+   instruction just emitted (the same shape's mul) produced: the two
+   become one [SIMD_..._MULADD simdop d a x y], as fuse_muladd does for
+   scalars. */
+static bool fuse_simd_muladd(compiler *c, uint32_t op)
+{
+    int mul, fused;
+    switch (op) {
+    case OP_F32X4_ADD: mul = IOP_SIMD_F32X4_MUL, fused = IOP_SIMD_F32X4_MULADD; break;
+    case OP_F64X2_ADD: mul = IOP_SIMD_F64X2_MUL, fused = IOP_SIMD_F64X2_MULADD; break;
+    case OP_F64X2_SUB: mul = IOP_SIMD_F64X2_MUL, fused = IOP_SIMD_F64X2_MULSUB; break;
+    default: return false;
+    }
+    uint32_t top = c->h - 1;
+    if (!c->last_valid || c->last_iop != mul || c->stack[top].kind != E_SLOT ||
+        c->code[c->last_dst] != canon(c, top))
+        return false;
+    uint32_t x = c->code[c->last_start + 3], y = c->code[c->last_start + 4];
+    c->ncode = c->last_start;
+    c->last_valid = false;
+    uint32_t a = operand(c, c->h - 2);
+    pop_n(c, 2);
+    uint32_t start = emit_op(c, fused, 5);
+    emit(c, op);
+    emit(c, canon(c, c->h));
+    emit(c, a);
+    emit(c, x);
+    emit(c, y);
+    push_typed(c, WASM_V128);
+    produced_simd(c, fused, start);
+    return true;
+}
+
 /* The SIMD instructions (0xFD): operands and result typed from the
    opcode table; their semantics are simd.c's, keyed by the opcode. */
 static void compile_simd(compiler *c, const wasm_instr *in)
@@ -911,6 +944,7 @@ static void compile_simd(compiler *c, const wasm_instr *in)
         produced(c, IOP_V128_CONST, start);
         return;
     }
+    if (fuse_simd_muladd(c, in->op)) return;
     for (uint32_t i = 0; i < sig->nin; i++) s[i] = operand(c, c->h - sig->nin + i);
     pop_n(c, sig->nin);
     if (info->imm == IMM_MEMARG || info->imm == IMM_MEMARG_LANE) {

@@ -644,6 +644,24 @@ dispatch:
     V_LANES(F64X2_SUB, double, 2, a_[i] - b_[i])
     V_LANES(F64X2_MUL, double, 2, a_[i] * b_[i])
 #undef V_LANES
+#define V_MULADD(name, T, n, op)                                               \
+    COLD_OP(SIMD_##name) {                                                     \
+        T a_[n], x_[n], y_[n];                                                 \
+        memcpy(a_, &S(3), 16);                                                 \
+        memcpy(x_, &S(4), 16);                                                 \
+        memcpy(y_, &S(5), 16);                                                 \
+        for (unsigned i = 0; i < (n); i++) {                                   \
+            T p_ = x_[i] * y_[i];                                              \
+            a_[i] = a_[i] op p_;                                               \
+        }                                                                      \
+        memcpy(&S(2), a_, 16);                                                 \
+        ip += 6;                                                               \
+        NEXT();                                                                \
+    }
+    V_MULADD(F32X4_MULADD, float, 4, +)
+    V_MULADD(F64X2_MULADD, double, 2, +)
+    V_MULADD(F64X2_MULSUB, double, 2, -)
+#undef V_MULADD
     COLD_OP(SIMD_V128_NOT) {
         wasm_val lo = ~S(3), hi = ~fp[ip[3] + 1];
         S(2) = lo;

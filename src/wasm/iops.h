@@ -287,7 +287,12 @@
     X(F32X4_MUL, OP_F32X4_MUL)                                                 \
     X(F64X2_ADD, OP_F64X2_ADD)                                                 \
     X(F64X2_SUB, OP_F64X2_SUB)                                                 \
-    X(F64X2_MUL, OP_F64X2_MUL)
+    X(F64X2_MUL, OP_F64X2_MUL)                                                 \
+    /* [op simdop d a x y]: a + x*y (a - x*y), the product rounded first; \
+       compiled from a mul whose result the add or sub consumes at once */ \
+    X(F32X4_MULADD, 0)                                                         \
+    X(F64X2_MULADD, 0)                                                         \
+    X(F64X2_MULSUB, 0)
 
 /* The enum of internal opcodes, in one order used everywhere. */
 #define IOP_BIN(name, expr) IOP_##name, IOP_##name##_I,

@@ -2,7 +2,8 @@
  * test_simd.c - v128 values through the API (wasm.h): two cells each in
  * calls, low cell first, mixed with scalar values; v128 globals; v128
  * locals and block results in loops and branches, and the moves of
- * v128 values at br_table, if, call_indirect, tee and select; a trapping
+ * v128 values at br_table, if, call_indirect, tee and select; the fused
+ * multiply-add of f64x2/f32x4 (products rounded first); a trapping
  * v128 load;
  * host functions refused for v128 types.  The lane semantics are the
  * spec testsuite's simd_*.wast files.
@@ -107,6 +108,43 @@ TEST(test_simd_load_out_of_bounds_traps_with_location)
     CHECK_STATUS(wasm_func_call(f, &arg, res, &err), WASM_TRAP, err);
     CHECK_EQ(err.trap, WASM_TRAP_MEMORY_OOB);
     CHECK_HAS(err.message, "byte 0x");
+    unit_close(&env);
+}
+
+/* f64x2.add/sub and f32x4.add of a product just computed, which the
+   compiler fuses into one instruction: each product is rounded before
+   the sum (a fused multiply-add would keep 2^-54 in lane 0), and the
+   f32x4 result may overwrite its own operand. */
+TEST(test_simd_fused_multiply_add_rounds_the_product)
+{
+    unit_env env;
+    REQUIRE(unit_open(&env, "simd", NULL, NULL, 0));
+    wasm_func *f = export_func(&env, "muladd");
+    /* lane 0: a = -(1 + 2^-26), x = y = 1 + 2^-27; lane 1: a = 1, x = 2, y = 3 */
+    wasm_val args[6] = {0xBFF0000004000000ull, 0x3FF0000000000000ull,
+                        0x3FF0000002000000ull, 0x4000000000000000ull,
+                        0x3FF0000002000000ull, 0x4008000000000000ull};
+    wasm_val res[6] = {0};
+    wasm_error err;
+    wasm_error_clear(&err);
+    if (CHECK_OK(wasm_func_call(f, args, res, &err), err)) {
+        CHECK_BITS(res[0], 0);                     /* +0, not 2^-54 */
+        CHECK_BITS(res[1], 0x401C000000000000ull); /* 7 */
+        CHECK_BITS(res[2], 0xC000000004000000ull); /* -(2 + 2^-25) */
+        CHECK_BITS(res[3], 0xC014000000000000ull); /* -5 */
+        float a[4], x[4], y[4], r[4];
+        memcpy(a, &args[0], 16);
+        memcpy(x, &args[2], 16);
+        memcpy(y, &args[4], 16);
+        for (int i = 0; i < 4; i++) {
+            float p = x[i] * y[i];
+            r[i] = a[i] + p;
+        }
+        wasm_val want[2];
+        memcpy(want, r, 16);
+        CHECK_BITS(res[4], want[0]);
+        CHECK_BITS(res[5], want[1]);
+    }
     unit_close(&env);
 }
 

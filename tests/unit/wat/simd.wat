@@ -73,4 +73,14 @@
     (loop $l (param v128) (result v128)
       (i64x2.add (v128.const i64x2 1 2))
       (local.tee $n (i32.sub (local.get $n) (i32.const 1)))
-      (br_if $l))))
+      (br_if $l)))
+
+  ;; A mul whose result the add or sub takes at once: the compiler fuses
+  ;; the pair; the product must still be rounded on its own.  The last
+  ;; result is written into $x, one of its own operands.
+  (func (export "muladd") (param $a v128) (param $x v128) (param $y v128)
+        (result v128 v128 v128)
+    (f64x2.add (local.get $a) (f64x2.mul (local.get $x) (local.get $y)))
+    (f64x2.sub (local.get $a) (f64x2.mul (local.get $x) (local.get $y)))
+    (local.set $x (f32x4.add (local.get $a) (f32x4.mul (local.get $x) (local.get $y))))
+    (local.get $x)))
