@@ -1,6 +1,7 @@
 /*
- * digest.c - the SHA-256 of a file as Helm writes it ("sha256:<hex>"),
- * shared by provenance checks, the PROVENANCE column and grant records.
+ * digest.c - the SHA-256 of a file, or of bytes read already, as Helm
+ * writes it ("sha256:<hex>"), shared by provenance checks, the
+ * PROVENANCE column and grant records.
  */
 #include <errno.h>
 #include <openssl/evp.h>
@@ -8,6 +9,12 @@
 #include <string.h>
 
 #include "helm/helm.h"
+
+static void write_hex(const unsigned char md[32], char out[HELM_SHA256_LEN + 1])
+{
+    memcpy(out, "sha256:", 7);
+    for (unsigned i = 0; i < 32; i++) snprintf(out + 7 + 2 * i, 3, "%02x", md[i]);
+}
 
 bool helm_sha256_file(const char *path, char out[HELM_SHA256_LEN + 1])
 {
@@ -27,7 +34,15 @@ bool helm_sha256_file(const char *path, char out[HELM_SHA256_LEN + 1])
         errno = saved ? saved : EIO;
         return false;
     }
-    memcpy(out, "sha256:", 7);
-    for (unsigned i = 0; i < 32; i++) snprintf(out + 7 + 2 * i, 3, "%02x", md[i]);
+    write_hex(md, out);
+    return true;
+}
+
+bool helm_sha256_bytes(const void *data, size_t len, char out[HELM_SHA256_LEN + 1])
+{
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int mdlen = 0;
+    if (!EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL) || mdlen != 32) return false;
+    write_hex(md, out);
     return true;
 }

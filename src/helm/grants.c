@@ -547,7 +547,8 @@ size_t helm_grants_extra(const helm_grants *asked, const helm_grants *ok, char *
     return n;
 }
 
-wasm_status helm_grants_check(const helm_plugin *p, wasm_error *err)
+wasm_status helm_grants_check(const helm_plugin *p, const uint8_t *bytes, size_t len,
+                              int read_errno, wasm_error *err)
 {
     helm_grants_record rec;
     bool found = false;
@@ -556,8 +557,8 @@ wasm_status helm_grants_check(const helm_plugin *p, wasm_error *err)
     /* The module approved: a new one would run with grants approved for
        another (plugin.yaml is held to the grants below instead). */
     char wasm[HELM_SHA256_LEN + 1];
-    if (!sha256_of(p->dir, HELM_PLUGIN_WASM, wasm)) {
-        int e = errno;
+    if (!bytes || !helm_sha256_bytes(bytes, len, wasm)) {
+        int e = bytes ? EIO : read_errno;
         helm_grants_record_free(&rec);
         if (e == ENOENT) return WASM_OK;  /* nothing to run: loading it says so */
         return wasm_error_set(err, WASM_HOST_ERROR, HELM_MSG_G_HASH, p->dir, strerror(e));

@@ -307,8 +307,12 @@ wasm_status helm_grants_load(const char *name, helm_grants_record *out, bool *fo
    most the approved one.  Otherwise WASM_BAD_ARGUMENT, err naming the
    changed file or each extra grant.  plugin.yaml may change as long as
    it asks for no more.  No record: WASM_OK (a plugin installed by Helm
-   or by hand runs as it asks). */
-wasm_status helm_grants_check(const helm_plugin *p, wasm_error *err);
+   or by hand runs as it asks).  wasm (wasm_len bytes) is plugin.wasm as
+   read for the run, so the bytes judged are the bytes that run; NULL
+   when that read failed, read_errno saying why (gone: WASM_OK, loading
+   it reports it; else WASM_HOST_ERROR). */
+wasm_status helm_grants_check(const helm_plugin *p, const uint8_t *wasm, size_t wasm_len,
+                              int read_errno, wasm_error *err);
 
 /* The grants of asked not within ok (as helm_grants_check judges them),
    described in buf ("host x.io, a temp dir"); returns their number. */
@@ -604,6 +608,8 @@ const helm_plugin *helm_plugin_find(const helm_plugin_set *set, const char *name
 
 /* "sha256:<hex>" of a file; false with errno set when it cannot be read. */
 bool helm_sha256_file(const char *path, char out[HELM_SHA256_LEN + 1]);
+/* The same of len bytes at data; false only when the digest fails. */
+bool helm_sha256_bytes(const void *data, size_t len, char out[HELM_SHA256_LEN + 1]);
 
 #ifdef __cplusplus
 }

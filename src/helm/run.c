@@ -223,24 +223,20 @@ static uint8_t *read_all(const char *path, size_t *len)
     return buf;
 }
 
-/* DIR/plugin.wasm, compiled. */
-static wasm_module *load_module(const helm_plugin *p, helm_error *err)
+/* The module of DIR/plugin.wasm (path) from its bytes (NULL: the read
+   failed, read_errno saying why); NULL reported when it does not
+   compile. */
+static wasm_module *load_module(const helm_plugin *p, const char *path, const uint8_t *bytes,
+                                size_t len, int read_errno, helm_error *err)
 {
-    char *path = path_join(p->dir, HELM_PLUGIN_WASM);
-    if (!path) return helm_run_fail(err, p, HELM_ERR_HOST, HELM_MSG_NOMEM), NULL;
-    size_t len = 0;
-    uint8_t *bytes = read_all(path, &len);
-    wasm_module *m = NULL;
     if (!bytes) {
-        helm_run_fail(err, p, HELM_ERR_LOAD, HELM_MSG_NO_WASM, path, strerror(errno));
-    } else {
-        wasm_error werr;
-        wasm_error_clear(&werr);
-        m = wasm_module_new(bytes, len, &werr);
-        if (!m) helm_run_fail(err, p, HELM_ERR_LOAD, HELM_MSG_BAD_WASM, path, werr.message);
+        helm_run_fail(err, p, HELM_ERR_LOAD, HELM_MSG_NO_WASM, path, strerror(read_errno));
+        return NULL;
     }
-    free(bytes);
-    free(path);
+    wasm_error werr;
+    wasm_error_clear(&werr);
+    wasm_module *m = wasm_module_new(bytes, len, &werr);
+    if (!m) helm_run_fail(err, p, HELM_ERR_LOAD, HELM_MSG_BAD_WASM, path, werr.message);
     return m;
 }
 
@@ -457,11 +453,24 @@ helm_error_kind helm_plugin_invoke(const helm_plugin *p, const helm_run_options 
     /* Installed with consent (grants.c): it may ask for no more than
        was approved, whatever its plugin.yaml says now.  A refusal is a
        denial like any other, so it goes to the audit trail too. */
+    /* plugin.wasm is read once: the bytes whose hash the check approves
+       are the bytes compiled, not a file that could be swapped between
+       a check and a second read. */
+    char *path = path_join(p->dir, HELM_PLUGIN_WASM);
+    if (!path) {
+        guard_free(inv.g);
+        return helm_run_fail(err, p, HELM_ERR_HOST, HELM_MSG_NOMEM);
+    }
+    size_t wasm_len = 0;
+    uint8_t *wasm = read_all(path, &wasm_len);
+    int read_errno = errno;
     wasm_error gerr;
     wasm_error_clear(&gerr);
-    if (helm_grants_check(p, &gerr) != WASM_OK) {
+    if (helm_grants_check(p, wasm, wasm_len, read_errno, &gerr) != WASM_OK) {
         guard_record(inv.g, p->name, "grant", gerr.message, false, "grants approved at install");
         guard_free(inv.g);
+        free(wasm);
+        free(path);
         return helm_run_fail(err, p, gerr.status == WASM_BAD_ARGUMENT ? HELM_ERR_REFUSED
                                                                       : HELM_ERR_HOST,
                              "%s", gerr.message);
@@ -469,7 +478,9 @@ helm_error_kind helm_plugin_invoke(const helm_plugin *p, const helm_run_options 
     effective_limits(&inv);
     record_grants(&inv);
     helm_error_kind kind = HELM_ERR_LOAD;
-    wasm_module *mod = load_module(p, err);
+    wasm_module *mod = load_module(p, path, wasm, wasm_len, read_errno, err);
+    free(wasm);
+    free(path);
     if (mod) {
         kind = run_sandbox(&inv, mod, input, input_len, stdio_inherit, output, output_len, err);
         wasm_module_free(mod);
