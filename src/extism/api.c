@@ -178,7 +178,7 @@ static wg_module *module_make(ext_manifest *m, wg_error *err)
                 err_from(err, &e, e.status);
             else
                 ext_api_err_set(err, (wg_status)e.status, API_MSG_MODULE, i, name ? " (" : "",
-                        name ? name : "", name ? ")" : "", e.message);
+                                name ? name : "", name ? ")" : "", e.message);
             module_destroy(mod);
             return NULL;
         }
@@ -416,7 +416,7 @@ static wg_status hosts_copy(wg_plugin *p, const wg_plugin_options *o, wg_error *
         return WG_OK;
     if (!o->host_functions)
         return ext_api_err_set(err, WG_BAD_ARGUMENT, API_MSG_NULL, "wg_plugin_options",
-                       "host_functions");
+                               "host_functions");
     p->hosts = calloc(o->nhost_functions, sizeof *p->hosts);
     p->ext_hosts = calloc(o->nhost_functions, sizeof *p->ext_hosts);
     if (!p->hosts || !p->ext_hosts)
@@ -552,7 +552,7 @@ wg_status wg_plugin_call(wg_plugin *plugin, const char *func, const void *input,
         *outlen = 0;
     if (!plugin || !func)
         return ext_api_err_set(err, WG_BAD_ARGUMENT, API_MSG_NULL, "wg_plugin_call",
-                       plugin ? "func" : "plugin");
+                               plugin ? "func" : "plugin");
     if (!input && len)
         return ext_api_err_set(err, WG_BAD_ARGUMENT, API_MSG_NULL, "wg_plugin_call", "input");
     wasm_error e;

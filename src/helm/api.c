@@ -498,7 +498,7 @@ wg_status wg_helm_get(const wg_helm_plugin *plugin, const wg_helm_options *opts,
     if (len) *len = 0;
     if (!href || !data || !len)
         return ext_api_err_set(err, WG_BAD_ARGUMENT, HAPI_MSG_NULL, "wg_helm_get",
-                       !href ? "href" : !data ? "data" : "len");
+                               !href ? "href" : !data ? "data" : "len");
     helm_getter_options g;
     memset(&g, 0, sizeof g);
     if (getter) {
