@@ -49,11 +49,12 @@ static json_t *args_array(const helm_plugin *p, const char *const *args, size_t 
 
 /* Invokes the plugin with the message in (taken) and finds the string
    member key of its output object: *val (NULL when the member is absent
-   or null, or the output empty: *empty then) points into *buf, the
-   output, which the caller frees. */
+   or null, or the output empty) points into *buf, the output, which the
+   caller frees.  A required member must be there: an empty output or an
+   absent member is then an error. */
 static helm_error_kind exchange(const helm_plugin *p, const helm_run_options *o, char *in,
-                                size_t in_len, bool inherit, const char *key, char **buf,
-                                const char **val, size_t *val_len, bool *empty, helm_error *err)
+                                size_t in_len, bool inherit, const char *key, bool required,
+                                char **buf, const char **val, size_t *val_len, helm_error *err)
 {
     size_t len = 0;
     *buf = NULL;
@@ -61,11 +62,16 @@ static helm_error_kind exchange(const helm_plugin *p, const helm_run_options *o,
     *val_len = 0;
     helm_error_kind kind = helm_plugin_invoke(p, o, in, in_len, inherit, buf, &len, err);
     free(in);
-    *empty = kind == HELM_ERR_NONE && len == 0;
-    if (kind != HELM_ERR_NONE || len == 0) return kind;
+    if (kind != HELM_ERR_NONE) return kind;
+    if (len == 0 && !required) return HELM_ERR_NONE;
+    if (len == 0)
+        return helm_run_fail(err, p, HELM_ERR_OUTPUT, HELM_MSG_OUT_NOT_JSON, p->type, "empty");
     char why[128];
     switch (helm_json_object_string(*buf, len, key, val, val_len, why, sizeof why)) {
-    case HELM_JSON_OK: return HELM_ERR_NONE;
+    case HELM_JSON_OK:
+        if (*val || !required) return HELM_ERR_NONE;
+        return helm_run_fail(err, p, HELM_ERR_OUTPUT, HELM_MSG_OUT_FIELD, p->type, key,
+                             "is missing");
     case HELM_JSON_NOT_OBJECT: return helm_run_fail(err, p, HELM_ERR_OUTPUT, HELM_MSG_OUT_NOT_JSON, p->type, why);
     case HELM_JSON_NOT_STRING: break;
     }
@@ -97,8 +103,7 @@ helm_error_kind helm_run_cli(const helm_plugin *p, const helm_run_options *o,
     char *buf;
     const char *data;
     size_t n;
-    bool empty;
-    kind = exchange(p, o, in, in_len, true, "data", &buf, &data, &n, &empty, err);
+    kind = exchange(p, o, in, in_len, true, "data", false, &buf, &data, &n, err);
     if (data && kind == HELM_ERR_NONE && n && fwrite(data, 1, n, out) != n)
         kind = helm_run_fail(err, p, HELM_ERR_HOST, "cannot write the output");
     fflush(out);
@@ -207,12 +212,7 @@ helm_error_kind helm_run_getter(const helm_plugin *p, const helm_run_options *o,
     char *buf;
     const char *d;
     size_t n;
-    bool empty;
-    kind = exchange(p, o, in, in_len, false, "data", &buf, &d, &n, &empty, err);
-    if (kind == HELM_ERR_NONE && empty)
-        kind = helm_run_fail(err, p, HELM_ERR_OUTPUT, HELM_MSG_OUT_NOT_JSON, p->type, "empty");
-    if (kind == HELM_ERR_NONE && !d)
-        kind = helm_run_fail(err, p, HELM_ERR_OUTPUT, HELM_MSG_OUT_FIELD, p->type, "data", "is missing");
+    kind = exchange(p, o, in, in_len, false, "data", true, &buf, &d, &n, err);
     if (kind == HELM_ERR_NONE) {
         *data = b64_decode(d, n, len);
         if (!*data) kind = helm_run_fail(err, p, HELM_ERR_OUTPUT, HELM_MSG_OUT_BASE64);
@@ -286,12 +286,7 @@ helm_error_kind helm_run_postrender(const helm_plugin *p, const helm_run_options
     char *buf;
     const char *v;
     size_t vn;
-    bool empty;
-    kind = exchange(p, o, in, n, false, "manifests", &buf, &v, &vn, &empty, err);
-    if (kind == HELM_ERR_NONE && empty)
-        kind = helm_run_fail(err, p, HELM_ERR_OUTPUT, HELM_MSG_OUT_NOT_JSON, p->type, "empty");
-    if (kind == HELM_ERR_NONE && !v)
-        kind = helm_run_fail(err, p, HELM_ERR_OUTPUT, HELM_MSG_OUT_FIELD, p->type, "manifests", "is missing");
+    kind = exchange(p, o, in, n, false, "manifests", true, &buf, &v, &vn, err);
     if (kind == HELM_ERR_NONE) {
         /* Helm refuses an output of only white space as "empty". */
         size_t i = 0;
